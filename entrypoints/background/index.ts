@@ -1,0 +1,6 @@
+import { serveRequests } from '@/src/messaging/runtime-rpc';
+import { setupVotes } from '@/src/verdicts/setup-background';
+
+export default defineBackground(() => {
+  serveRequests({ ...setupVotes() });
+});

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole suite: type check, lint, unit, production builds (Chrome and Firefox), end to end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/setup.sh
+set -e
+ensure_node_modules
+ensure_chromium
+set +e
+
+reports=test-artifacts/reports
+rm -rf "$reports" && mkdir -p "$reports"
+failed_steps=()
+
+step() {
+  local name=$1
+  shift
+  echo
+  echo "━━ $name"
+  if ! "$@"; then failed_steps+=("$name"); fi
+}
+
+step "type check" npx tsc --noEmit -p .
+step "lint and format" npx biome check .
+step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
+step "build (chrome-mv3)" npx wxt build
+step "build (firefox-mv2)" npx wxt build -b firefox
+step "end to end" env GLIMPSE_E2E_SKIP_BUILD=1 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json"
+
+node scripts/lib/summarize-tests.mjs "$reports" "${#failed_steps[@]}" "${failed_steps[@]}"
