@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
@@ -13,6 +14,16 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: { '@': resolve(import.meta.dirname) } },
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias: { '@': resolve(import.meta.dirname) } },
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.ts'],

@@ -23,3 +23,136 @@ export interface ResponseMap {
 export type ResponseFor<T extends RequestType> = ResponseMap[T];
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+// ─── On-device model: asking, streaming, status ─────────────────────────────────────────────
+
+export const ASK_PORT = 'glimpse-ask';
+export const ENGINE_PORT = 'glimpse-engine';
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendPreference = 'auto' | Backend;
+export const MODEL_MODULES = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'] as const;
+export type ModelModule = (typeof MODEL_MODULES)[number];
+export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type Dtype = (typeof DTYPES)[number];
+export type DtypeMap = Record<ModelModule, Dtype>;
+
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+export type EngineStatus =
+  | { state: 'idle' }
+  | { state: 'downloading'; modelId: string; files: FileProgress[] }
+  | { state: 'loading'; modelId: string; backend: Backend }
+  | {
+      state: 'ready';
+      modelId: string;
+      backend: Backend;
+      backendReason: string;
+      dtypes: DtypeMap;
+      /** A sentence about something the user should know, e.g. a fallback to WASM. */
+      notice?: string;
+    }
+  | { state: 'error'; modelId: string; message: string };
+
+export interface GenerationStats {
+  backend: Backend;
+  modelId: string;
+  /** Tokens fed to the model for this turn only (a follow-up reuses the cached prefix). */
+  promptTokens: number;
+  imageTokens: number;
+  newTokens: number;
+  ttftMs: number;
+  tokensPerSecond: number;
+  totalMs: number;
+  /** True when the turn reused the conversation's KV cache instead of re-encoding the image. */
+  reusedCache: boolean;
+  /** A sentence about this turn the user should see, e.g. that a long conversation started over. */
+  notice?: string;
+}
+
+/** Settings the engine needs; the background reads them from storage and sends them along. */
+export const EngineSettingsSchema = v.object({
+  modelId: v.pipe(v.string(), v.nonEmpty()),
+  remoteHost: v.pipe(v.string(), v.url()),
+  backend: v.picklist(['auto', 'webgpu', 'wasm']),
+  dtypeOverrides: v.partial(
+    v.object({
+      vision_encoder: v.picklist(DTYPES),
+      embed_tokens: v.picklist(DTYPES),
+      decoder_model_merged: v.picklist(DTYPES),
+    }),
+  ),
+});
+export type EngineSettings = v.InferOutput<typeof EngineSettingsSchema>;
+
+const id = v.pipe(v.string(), v.nonEmpty(), v.maxLength(200));
+
+export const ImageInputSchema = v.variant('kind', [
+  /** http(s) or data: — read by the extension itself, with its host permission. */
+  v.object({ kind: v.literal('url'), url: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) }),
+  /** Bytes only the page could read (blob: URLs), as base64. */
+  v.object({
+    kind: v.literal('bytes'),
+    base64: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
+    contentType: v.pipe(v.string(), v.maxLength(200)),
+  }),
+]);
+export type ImageInput = v.InferOutput<typeof ImageInputSchema>;
+
+const AskFields = {
+  requestId: id,
+  conversationId: id,
+  question: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(4000)),
+  /** Required on a conversation's first turn; follow-ups reuse the conversation's image. */
+  image: v.optional(ImageInputSchema),
+  maxNewTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096))),
+};
+
+/** Requester (panel, popup, options) → background, on the ASK_PORT. */
+export const AskPortMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('ask'), ...AskFields }),
+  v.object({ type: v.literal('cancel'), requestId: id }),
+  v.object({ type: v.literal('end-conversation'), conversationId: id }),
+]);
+export type AskPortMessage = v.InferOutput<typeof AskPortMessageSchema>;
+export type AskMessage = Extract<AskPortMessage, { type: 'ask' }>;
+
+/** How every request ends: exactly one of done, error or cancelled. */
+export type RequestEnd =
+  | { type: 'done'; requestId: string; stats: GenerationStats }
+  | { type: 'error'; requestId: string; message: string }
+  | { type: 'cancelled'; requestId: string };
+
+/** Engine (offscreen) → background, on the ENGINE_PORT. */
+export type EngineEvent =
+  | { type: 'status'; status: EngineStatus }
+  | { type: 'token'; requestId: string; text: string }
+  | RequestEnd;
+
+/** Background → requester, on the ASK_PORT. */
+export type AskPortEvent = EngineEvent | { type: 'queued'; requestId: string; position: number };
+
+/** Background → engine (offscreen), on the ENGINE_PORT. */
+export type EngineCommand =
+  | (AskMessage & { settings: EngineSettings })
+  | { type: 'cancel'; requestId: string }
+  | { type: 'end-conversation'; conversationId: string };
+
+export const EngineEventSchema = v.variant('type', [
+  v.object({
+    type: v.literal('status'),
+    status: v.custom<EngineStatus>((s) => typeof s === 'object'),
+  }),
+  v.object({ type: v.literal('token'), requestId: id, text: v.string() }),
+  v.object({
+    type: v.literal('done'),
+    requestId: id,
+    stats: v.custom<GenerationStats>((s) => typeof s === 'object'),
+  }),
+  v.object({ type: v.literal('error'), requestId: id, message: v.string() }),
+  v.object({ type: v.literal('cancelled'), requestId: id }),
+]);

@@ -1,0 +1,82 @@
+import type { Backend, BackendPreference, DtypeMap } from '@/src/messaging/protocol';
+
+export interface GpuProbe {
+  available: boolean;
+  shaderF16: boolean;
+  /** e.g. "google swiftshader (fallback adapter)"; empty when there is no adapter. */
+  adapter: string;
+}
+
+interface GpuAdapterLike {
+  features: { has(name: string): boolean };
+  info?: { vendor?: string; architecture?: string; description?: string };
+  isFallbackAdapter?: boolean;
+}
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+export async function probeWebGpu(gpu: GpuLike | undefined): Promise<GpuProbe> {
+  const none = { available: false, shaderF16: false, adapter: '' };
+  if (!gpu) return none;
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return none;
+    const info = adapter.info;
+    const name =
+      [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') ||
+      'unknown GPU';
+    const fallback = adapter.isFallbackAdapter || /swiftshader/i.test(name);
+    return {
+      available: true,
+      shaderF16: adapter.features.has('shader-f16'),
+      adapter: fallback ? `${name} (software fallback adapter)` : name,
+    };
+  } catch {
+    return none;
+  }
+}
+
+export interface BackendChoice {
+  backend: Backend;
+  reason: string;
+}
+
+export function chooseBackend(preference: BackendPreference, probe: GpuProbe): BackendChoice {
+  if (preference === 'wasm') return { backend: 'wasm', reason: 'WASM was chosen in Options.' };
+  if (probe.available) {
+    return {
+      backend: 'webgpu',
+      reason:
+        preference === 'webgpu'
+          ? `WebGPU was chosen in Options (${probe.adapter}).`
+          : `WebGPU is available (${probe.adapter}).`,
+    };
+  }
+  return {
+    backend: 'wasm',
+    reason:
+      preference === 'webgpu'
+        ? 'WebGPU was chosen in Options, but this browser has no WebGPU adapter, so Glimpse uses WASM.'
+        : 'This browser has no WebGPU adapter, so Glimpse uses WASM on the CPU.',
+  };
+}
+
+/**
+ * dtypes per module and backend. WebGPU with shader-f16 takes half-precision weights and a
+ * 4-bit decoder; without f16 it keeps fp32 activations (q8 decoders give gibberish on WebGPU,
+ * transformers.js #1317). WASM takes 8-bit encoders and a 4-bit decoder (MatMulNBits is fast there).
+ */
+export function chooseDtypes(
+  backend: Backend,
+  shaderF16: boolean,
+  overrides: Partial<DtypeMap> = {},
+): DtypeMap {
+  const base: DtypeMap =
+    backend === 'webgpu'
+      ? shaderF16
+        ? { vision_encoder: 'fp16', embed_tokens: 'fp16', decoder_model_merged: 'q4f16' }
+        : { vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'q4' }
+      : { vision_encoder: 'q8', embed_tokens: 'q8', decoder_model_merged: 'q4' };
+  return { ...base, ...overrides };
+}

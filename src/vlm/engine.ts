@@ -1,0 +1,453 @@
+import type {
+  AskMessage,
+  Backend,
+  DtypeMap,
+  EngineSettings,
+  EngineStatus,
+  FileProgress,
+  GenerationStats,
+  ImageInput,
+} from '@/src/messaging/protocol';
+import { UserFacingError } from '@/src/messaging/user-error';
+import { chooseBackend, chooseDtypes, type GpuProbe } from './backend';
+import { assistantTurn, followUpSuffix, userTurn } from './conversation';
+import type { AcquiredImage } from './image-acquire';
+import { describeLoadError } from './load-errors';
+import { modelName } from './model-registry';
+import {
+  adaptModel,
+  adaptProcessor,
+  type ChatMessage,
+  type ChatProcessor,
+  type DynamicCache,
+  type ProgressInfo,
+  type RawImage,
+  type TransformersModule,
+  type VisionChatModel,
+} from './transformers-adapter';
+import { createVerifiedFetch } from './verified-fetch';
+
+export const DEFAULT_MAX_NEW_TOKENS = 512;
+/** Conversations whose KV cache the engine keeps; the least recently used is freed first. */
+export const MAX_CONVERSATIONS = 6;
+
+export interface EngineDeps {
+  transformers: TransformersModule;
+  probeGpu(): Promise<GpuProbe>;
+  acquireImage(input: ImageInput): Promise<AcquiredImage>;
+  decodeImage(image: AcquiredImage): Promise<RawImage>;
+  onStatus(status: EngineStatus): void;
+  /** Model downloads go through this fetch, wrapped so truncated files are never cached. */
+  fetch?: typeof fetch;
+  /** Where onnxruntime-web's .wasm ships inside the extension (never a CDN). */
+  wasmPaths?: string;
+  /** onnxruntime-node has no "wasm" device; Node tests map WASM to "cpu". */
+  deviceFor?(backend: Backend): string;
+  now?(): number;
+}
+
+export type AskRequest = AskMessage & { settings: EngineSettings };
+export type AskOutcome = { outcome: 'done'; stats: GenerationStats } | { outcome: 'cancelled' };
+
+interface LoadedModel {
+  key: string;
+  modelId: string;
+  backend: Backend;
+  backendReason: string;
+  dtypes: DtypeMap;
+  processor: ChatProcessor;
+  model: VisionChatModel;
+  eosId: bigint;
+  eosToken: string;
+  imageTokenId: bigint;
+  contextLimit: number;
+  notice?: string;
+}
+
+interface Conversation {
+  image: RawImage;
+  history: ChatMessage[];
+  /** Every token the model has seen or produced, in order; null when the cache was dropped. */
+  sequence: bigint[] | null;
+  cache: DynamicCache | null;
+  modelKey: string;
+}
+
+const modelKey = (s: EngineSettings) =>
+  JSON.stringify([s.modelId, s.remoteHost, s.backend, s.dtypeOverrides]);
+
+const isDeviceLoss = (error: unknown) =>
+  /device (was |is )?lost|GPUDevice|lost the device|DXGI_ERROR_DEVICE|webgpu.*(destroyed|lost)/i.test(
+    error instanceof Error ? `${error.name} ${error.message}` : String(error),
+  );
+
+export function createVlmEngine(deps: EngineDeps) {
+  const now = deps.now ?? (() => performance.now());
+  const deviceFor = deps.deviceFor ?? ((backend: Backend) => backend);
+  const conversations = new Map<string, Conversation>();
+  let current: LoadedModel | null = null;
+  let loading: { key: string; promise: Promise<LoadedModel> } | null = null;
+  let forcedWasmNotice: string | undefined;
+  let status: EngineStatus = { state: 'idle' };
+  let turns: Promise<unknown> = Promise.resolve();
+
+  function setStatus(next: EngineStatus) {
+    status = next;
+    deps.onStatus(next);
+  }
+
+  function configureEnvironment(settings: EngineSettings) {
+    const { env } = deps.transformers;
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    env.remoteHost = settings.remoteHost;
+    if (deps.fetch) env.fetch = createVerifiedFetch(deps.fetch);
+    const wasm = env.backends.onnx.wasm;
+    if (deps.wasmPaths && wasm) wasm.wasmPaths = deps.wasmPaths;
+  }
+
+  async function load(settings: EngineSettings, forceWasm: boolean): Promise<LoadedModel> {
+    configureEnvironment(settings);
+    const probe = await deps.probeGpu();
+    const choice = forceWasm
+      ? { backend: 'wasm' as const, reason: forcedWasmNotice ?? 'WASM' }
+      : chooseBackend(settings.backend, probe);
+    const dtypes = chooseDtypes(choice.backend, probe.shaderF16, settings.dtypeOverrides);
+    const { modelId } = settings;
+    setStatus({ state: 'loading', modelId, backend: choice.backend });
+
+    const files = new Map<string, FileProgress & { done: boolean }>();
+    const publish = () =>
+      setStatus({
+        state: 'downloading',
+        modelId,
+        files: [...files.values()].map(({ file, loaded, total }) => ({ file, loaded, total })),
+      });
+    const progress_callback = (info: ProgressInfo) => {
+      if (info.status === 'progress') {
+        files.set(info.file, {
+          file: info.file,
+          loaded: info.loaded,
+          total: info.total,
+          done: false,
+        });
+        publish();
+      } else if (info.status === 'done' && files.has(info.file)) {
+        const entry = files.get(info.file);
+        if (entry) entry.done = true;
+        if ([...files.values()].every((f) => f.done)) {
+          setStatus({ state: 'loading', modelId, backend: choice.backend });
+        }
+      }
+    };
+
+    const { AutoProcessor, AutoModelForVision2Seq } = deps.transformers;
+    const processor = adaptProcessor(
+      await AutoProcessor.from_pretrained(modelId, { progress_callback }),
+    );
+    const model = adaptModel(
+      await AutoModelForVision2Seq.from_pretrained(modelId, {
+        device: deviceFor(choice.backend) as 'wasm',
+        dtype: dtypes,
+        progress_callback,
+      }),
+    );
+    const eosToken = '<end_of_utterance>';
+    const eosIds = processor.tokenizer.encode(eosToken, { add_special_tokens: false });
+    if (eosIds.length !== 1)
+      throw new UserFacingError(
+        `${modelName(modelId)} is missing SmolVLM's end-of-utterance token.`,
+      );
+    const loaded: LoadedModel = {
+      key: modelKey(settings),
+      modelId,
+      backend: choice.backend,
+      backendReason: choice.reason,
+      dtypes,
+      processor,
+      model,
+      eosId: BigInt(eosIds[0] as number),
+      eosToken,
+      imageTokenId: BigInt(model.config.image_token_id),
+      contextLimit: model.config.text_config?.max_position_embeddings ?? 8192,
+      ...(forceWasm && forcedWasmNotice ? { notice: forcedWasmNotice } : {}),
+    };
+    setStatus({
+      state: 'ready',
+      modelId,
+      backend: loaded.backend,
+      backendReason: loaded.backendReason,
+      dtypes,
+      ...(loaded.notice ? { notice: loaded.notice } : {}),
+    });
+    return loaded;
+  }
+
+  async function unloadCurrent() {
+    const previous = current;
+    current = null;
+    for (const conversation of conversations.values()) dropCache(conversation);
+    if (previous) await previous.model.dispose().catch(() => undefined);
+  }
+
+  async function ensureModel(settings: EngineSettings): Promise<LoadedModel> {
+    const key = modelKey(settings);
+    if (current?.key === key) return current;
+    if (loading?.key === key) return loading.promise;
+    const promise = (async () => {
+      await unloadCurrent();
+      const forceWasm = forcedWasmNotice !== undefined && settings.backend !== 'wasm';
+      try {
+        return await load(settings, forceWasm);
+      } catch (error) {
+        // WebGPU can fail to build sessions on some adapters: WASM is slower but works.
+        if (
+          !forceWasm &&
+          settings.backend === 'auto' &&
+          !(error instanceof UserFacingError) &&
+          current === null
+        ) {
+          const sentence = describeLoadError(error, settings);
+          if (!/download|disk space|weren't found|refused/.test(sentence.message)) {
+            forcedWasmNotice = 'WebGPU could not run the model here, so Glimpse switched to WASM.';
+            return load(settings, true);
+          }
+        }
+        throw error;
+      }
+    })();
+    loading = { key, promise };
+    try {
+      current = await promise;
+      return current;
+    } catch (error) {
+      const sentence = describeLoadError(error, settings);
+      setStatus({ state: 'error', modelId: settings.modelId, message: sentence.message });
+      throw sentence;
+    } finally {
+      if (loading?.promise === promise) loading = null;
+    }
+  }
+
+  function dropCache(conversation: Conversation) {
+    void conversation.cache?.dispose();
+    conversation.cache = null;
+    conversation.sequence = null;
+  }
+
+  function remember(id: string, conversation: Conversation) {
+    conversations.delete(id);
+    conversations.set(id, conversation);
+    while (conversations.size > MAX_CONVERSATIONS) {
+      const [oldestId, oldest] = conversations.entries().next().value as [string, Conversation];
+      dropCache(oldest);
+      conversations.delete(oldestId);
+    }
+  }
+
+  async function startConversation(request: AskRequest): Promise<Conversation> {
+    if (!request.image) {
+      throw new UserFacingError(
+        'This conversation has ended. Right-click the image and choose "Ask Glimpse about this image" again.',
+      );
+    }
+    const acquired = await deps.acquireImage(request.image);
+    const image = await deps.decodeImage(acquired);
+    return { image, history: [], sequence: null, cache: null, modelKey: '' };
+  }
+
+  async function runTurn(
+    loaded: LoadedModel,
+    conversation: Conversation,
+    request: AskRequest,
+    onToken: (text: string) => void,
+    signal: AbortSignal,
+    turnStart: number,
+  ): Promise<AskOutcome> {
+    const { processor, model } = loaded;
+    const maxNewTokens = request.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
+    if (conversation.modelKey !== loaded.key) dropCache(conversation);
+    conversation.modelKey = loaded.key;
+
+    let notice: string | undefined;
+    let feed: Record<string, unknown>;
+    let fedIds: bigint[];
+    let reusedCache = false;
+    const { Tensor, DynamicCache, ones } = deps.transformers;
+
+    const followUp = conversation.cache && conversation.sequence ? conversation.sequence : null;
+    let followUpIds: bigint[] | null = null;
+    if (followUp) {
+      const suffix = followUpSuffix(
+        (m, g) => processor.renderChat(m, g),
+        conversation.history,
+        request.question,
+        loaded.eosToken,
+      );
+      const suffixIds = processor.tokenizer
+        .encode(suffix, { add_special_tokens: false })
+        .map(BigInt);
+      // A stopped answer has no end-of-utterance yet: close the turn the way the template would.
+      const closing = followUp.at(-1) === loaded.eosId ? [] : [loaded.eosId];
+      followUpIds = [...followUp, ...closing, ...suffixIds];
+      if (followUpIds.length + maxNewTokens > loaded.contextLimit) {
+        notice =
+          'This conversation got too long for the model, so Glimpse started over from the image.';
+        conversation.history = [];
+        dropCache(conversation);
+        followUpIds = null;
+      }
+    }
+
+    if (followUpIds && conversation.cache) {
+      const pastLength = conversation.cache.get_seq_length();
+      fedIds = followUpIds.slice(pastLength);
+      feed = {
+        input_ids: new Tensor('int64', BigInt64Array.from(followUpIds), [1, followUpIds.length]),
+        attention_mask: ones([1, followUpIds.length]),
+      };
+      reusedCache = true;
+    } else {
+      const messages = [
+        ...conversation.history,
+        userTurn(request.question, conversation.history.length === 0),
+      ];
+      const text = processor.renderChat(messages, true);
+      let inputs: Awaited<ReturnType<ChatProcessor['prepare']>>;
+      try {
+        inputs = await processor.prepare(text, conversation.image, { splitImage: true });
+      } catch {
+        throw new UserFacingError(
+          "Glimpse couldn't prepare this image for the model. Try another image.",
+        );
+      }
+      fedIds = Array.from(inputs.input_ids.data as BigInt64Array);
+      feed = { ...inputs };
+      conversation.cache = null;
+    }
+
+    const stopping = new deps.transformers.InterruptableStoppingCriteria();
+    const interrupt = () => stopping.interrupt();
+    signal.addEventListener('abort', interrupt);
+    let firstTokenAt = 0;
+    let newTokens = 0;
+    const streamer = new deps.transformers.TextStreamer(processor.tokenizer, {
+      skip_prompt: true,
+      skip_special_tokens: true,
+      callback_function: (text: string) => {
+        if (text) onToken(text);
+      },
+      token_callback_function: () => {
+        if (firstTokenAt === 0) firstTokenAt = now();
+        newTokens++;
+      },
+    });
+    const cache = conversation.cache ?? new DynamicCache();
+    try {
+      if (signal.aborted) return { outcome: 'cancelled' };
+      const result = await model.generate({
+        ...feed,
+        past_key_values: cache,
+        return_dict_in_generate: true,
+        do_sample: false,
+        repetition_penalty: 1.1,
+        max_new_tokens: maxNewTokens,
+        streamer,
+        stopping_criteria: stopping,
+      });
+      const sequence = (result.sequences.tolist() as bigint[][])[0] ?? [];
+      const promptLength = (feed.input_ids as { dims: number[] }).dims[1] ?? 0;
+      const answer = processor.tokenizer.decode(sequence.slice(promptLength), {
+        skip_special_tokens: true,
+      });
+      conversation.history.push(
+        userTurn(request.question, conversation.history.length === 0),
+        assistantTurn(answer.trim()),
+      );
+      conversation.sequence = sequence;
+      conversation.cache = result.past_key_values;
+    } catch (error) {
+      dropCache(conversation);
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', interrupt);
+    }
+
+    if (signal.aborted) return { outcome: 'cancelled' };
+    const end = now();
+    const decodeSeconds = (end - firstTokenAt) / 1000;
+    return {
+      outcome: 'done',
+      stats: {
+        backend: loaded.backend,
+        modelId: loaded.modelId,
+        promptTokens: fedIds.length,
+        imageTokens: fedIds.filter((t) => t === loaded.imageTokenId).length,
+        newTokens,
+        ttftMs: firstTokenAt ? firstTokenAt - turnStart : end - turnStart,
+        tokensPerSecond: newTokens > 1 && decodeSeconds > 0 ? (newTokens - 1) / decodeSeconds : 0,
+        totalMs: end - turnStart,
+        reusedCache,
+        ...(notice ? { notice } : {}),
+      },
+    };
+  }
+
+  async function askNow(
+    request: AskRequest,
+    onToken: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<AskOutcome> {
+    let loaded = await ensureModel(request.settings);
+    if (signal.aborted) return { outcome: 'cancelled' };
+    const turnStart = now();
+    const existing = conversations.get(request.conversationId);
+    const conversation = existing ?? (await startConversation(request));
+    remember(request.conversationId, conversation);
+    try {
+      return await runTurn(loaded, conversation, request, onToken, signal, turnStart);
+    } catch (error) {
+      if (loaded.backend === 'webgpu' && isDeviceLoss(error)) {
+        // The GPU went away (driver reset, sleep, memory pressure): reload on WASM and retry once.
+        forcedWasmNotice =
+          'WebGPU stopped working (the GPU device was lost), so Glimpse switched to WASM.';
+        await unloadCurrent();
+        loaded = await ensureModel(request.settings);
+        return runTurn(loaded, conversation, request, onToken, signal, now());
+      }
+      if (error instanceof UserFacingError) throw error;
+      throw new UserFacingError(
+        "Glimpse couldn't finish that answer. Ask again, or try a smaller image.",
+      );
+    }
+  }
+
+  return {
+    get status() {
+      return status;
+    },
+    /** One turn at a time: the background queues fairly, this keeps the engine safe regardless. */
+    ask(
+      request: AskRequest,
+      onToken: (text: string) => void,
+      signal: AbortSignal,
+    ): Promise<AskOutcome> {
+      const turn = turns.then(() => askNow(request, onToken, signal));
+      turns = turn.catch(() => undefined);
+      return turn;
+    },
+    endConversation(conversationId: string) {
+      const conversation = conversations.get(conversationId);
+      if (conversation) dropCache(conversation);
+      conversations.delete(conversationId);
+    },
+    hasConversation: (conversationId: string) => conversations.has(conversationId),
+    /** Frees the model and every conversation's cache. */
+    async dispose() {
+      await unloadCurrent();
+      conversations.clear();
+      setStatus({ state: 'idle' });
+    },
+  };
+}
+export type VlmEngine = ReturnType<typeof createVlmEngine>;
