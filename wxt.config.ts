@@ -1,13 +1,56 @@
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
+const REMOTE_CODE_HOSTS = ['cdn.jsdelivr.net', 'unpkg.com', 'cdnjs.cloudflare.com'];
+
+/**
+ * MV3 forbids remote code. transformers.js points onnxruntime-web at a CDN unless told
+ * otherwise; Glimpse always tells it otherwise (wasmPaths), and this plugin removes the CDN
+ * default from the bundle and fails the build if any CDN address is left in it.
+ */
+function noRemoteCode(): Plugin {
+  return {
+    name: 'glimpse:no-remote-code',
+    transform(code, id) {
+      if (!id.includes('@huggingface/transformers') || !code.includes('cdn.jsdelivr.net'))
+        return null;
+      return code.replace(
+        /`https:\/\/cdn\.jsdelivr\.net\/npm\/onnxruntime-web@\$\{[^}]+\}\/dist\/`/g,
+        '`/ort/`',
+      );
+    },
+    generateBundle(_options, bundle) {
+      for (const [name, output] of Object.entries(bundle)) {
+        const text = output.type === 'chunk' ? output.code : '';
+        const host = REMOTE_CODE_HOSTS.find((h) => text.includes(h));
+        if (host)
+          this.error(`${name} still refers to ${host}: MV3 extensions must not load remote code.`);
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  vite: () => ({ plugins: [preact()] }),
-  manifest: {
+  vite: () => ({
+    plugins: [preact(), noRemoteCode()],
+    build: { chunkSizeWarningLimit: 2000 },
+  }),
+  manifest: ({ browser }) => ({
     name: 'Glimpse',
     description: 'Ask any image on the web. Answers come from SmolVLM2 running on your device.',
-    // storage: votes and settings.
-    permissions: ['storage'],
+    permissions: [
+      'storage', // votes, settings, engine status
+      'unlimitedStorage', // the downloaded model (hundreds of MB) in the Cache API
+      ...(browser === 'firefox' ? [] : ['offscreen']), // the engine's page, created on demand
+    ],
+    // Reading images from any site (cross-origin, no CORS) and model files from a mirror the
+    // user names. The content script already runs on every page, so this adds no new warning.
+    host_permissions: ['<all_urls>'],
+    content_security_policy: {
+      // WebAssembly for onnxruntime-web; scripts only from the extension itself.
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+    },
     action: { default_title: 'Glimpse' },
-  },
+  }),
 });

@@ -7,6 +7,10 @@ import type { VoteState } from '@/src/verdicts/vote-ledger';
  * a message that does not parse is dropped, whoever sent it.
  */
 export const RequestSchema = v.variant('type', [
+  /** Offscreen → background: nothing was asked for the idle timeout; close me. */
+  v.object({ type: v.literal('engine/idle') }),
+  /** Background → offscreen: connect your engine port (the service worker restarted). */
+  v.object({ type: v.literal('engine/connect') }),
   v.object({ type: v.literal('votes/get') }),
   v.object({ type: v.literal('votes/cast'), choice: ToolIdSchema }),
   v.object({ type: v.literal('votes/withdraw') }),
@@ -16,6 +20,8 @@ export type RequestType = Request['type'];
 export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
 export interface ResponseMap {
+  'engine/idle': { closed: boolean };
+  'engine/connect': { connected: boolean };
   'votes/get': VoteState;
   'votes/cast': VoteState;
   'votes/withdraw': VoteState;
@@ -134,11 +140,14 @@ export type EngineEvent =
   | RequestEnd;
 
 /** Background → requester, on the ASK_PORT. */
-export type AskPortEvent = EngineEvent | { type: 'queued'; requestId: string; position: number };
+export type AskPortEvent =
+  | EngineEvent
+  /** The request waits; `ahead` counts the requests that will run before it (from any tab). */
+  | { type: 'queued'; requestId: string; ahead: number };
 
 /** Background → engine (offscreen), on the ENGINE_PORT. */
 export type EngineCommand =
-  | (AskMessage & { settings: EngineSettings })
+  | (AskMessage & { settings: EngineSettings & { idleMinutes?: number } })
   | { type: 'cancel'; requestId: string }
   | { type: 'end-conversation'; conversationId: string };
 

@@ -40,7 +40,7 @@ export interface EngineDeps {
   /** Model downloads go through this fetch, wrapped so truncated files are never cached. */
   fetch?: typeof fetch;
   /** Where onnxruntime-web's .wasm ships inside the extension (never a CDN). */
-  wasmPaths?: string;
+  wasmPaths?: { wasm: string };
   /** onnxruntime-node has no "wasm" device; Node tests map WASM to "cpu". */
   deviceFor?(backend: Backend): string;
   now?(): number;

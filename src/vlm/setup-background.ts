@@ -1,0 +1,91 @@
+import { browser } from 'wxt/browser';
+import { extensionUrl } from '@/src/messaging/extension-url';
+import {
+  ASK_PORT,
+  AskPortMessageSchema,
+  ENGINE_PORT,
+  type EngineCommand,
+  type EngineEvent,
+  EngineEventSchema,
+} from '@/src/messaging/protocol';
+import { type RequestHandlers, sendRequest } from '@/src/messaging/runtime-rpc';
+import { type RawPort, typedPort } from '@/src/messaging/typed-port';
+import { createAskRouter } from './ask-router';
+import { createOffscreenControl } from './offscreen-control';
+import { defineSettingsItem, readSettings } from './settings';
+import { defineEngineStatusItem, defineLastRunItem } from './status-store';
+
+export const OFFSCREEN_PATH = '/offscreen.html';
+
+interface PortSender {
+  id?: string;
+  url?: string;
+  tab?: { id?: number };
+  frameId?: number;
+}
+
+/** Requests from the same tab share a lane in the fair queue and a namespace for their ids. */
+function requesterKey(sender: PortSender, fallback: number): string {
+  return sender.tab?.id !== undefined ? `tab-${sender.tab.id}` : `page-${fallback}`;
+}
+
+/** The background's share of the on-device model: offscreen lifecycle, queue, status. */
+export function setupEngine(): Pick<RequestHandlers, 'engine/idle'> {
+  const offscreenUrl = extensionUrl(OFFSCREEN_PATH);
+  const statusItem = defineEngineStatusItem();
+  const lastRunItem = defineLastRunItem();
+  const settingsItem = defineSettingsItem();
+
+  const control = createOffscreenControl({
+    hasDocument: async () => {
+      const contexts = await browser.runtime.getContexts({
+        contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType],
+        documentUrls: [offscreenUrl],
+      });
+      return contexts.length > 0;
+    },
+    createDocument: () =>
+      browser.offscreen.createDocument({
+        url: offscreenUrl,
+        reasons: ['WORKERS' as Browser.offscreen.Reason],
+        justification: 'Runs the on-device vision-language model (WebGPU or WASM workers).',
+      }),
+    closeDocument: () => browser.offscreen.closeDocument(),
+    requestConnect: async () => {
+      await sendRequest({ type: 'engine/connect' });
+    },
+  });
+
+  const router = createAskRouter({
+    control,
+    readSettings: () => readSettings(settingsItem),
+    onStatus: (status) => void statusItem.setValue(status),
+    onDone: (stats) => void lastRunItem.setValue({ stats, at: Date.now() }),
+  });
+  void statusItem.setValue({ state: 'idle' });
+
+  let pageSerial = 0;
+  browser.runtime.onConnect.addListener((port) => {
+    const raw = port as unknown as RawPort & { sender?: PortSender };
+    const sender = raw.sender ?? {};
+    // Only Glimpse's own pages and content scripts; the engine port only from the offscreen page.
+    if (sender.id !== browser.runtime.id) {
+      raw.disconnect();
+      return;
+    }
+    if (raw.name === ENGINE_PORT && sender.url?.startsWith(offscreenUrl)) {
+      control.attach(typedPort<EngineCommand, EngineEvent>(raw, EngineEventSchema));
+    } else if (raw.name === ASK_PORT) {
+      router.connectRequester(
+        typedPort(raw, AskPortMessageSchema),
+        requesterKey(sender, ++pageSerial),
+      );
+    } else {
+      raw.disconnect();
+    }
+  });
+
+  return {
+    'engine/idle': async () => ({ closed: await router.closeIfIdle() }),
+  };
+}

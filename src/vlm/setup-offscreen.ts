@@ -1,0 +1,47 @@
+// The WebGPU+WASM runtime transformers.js uses; Vite emits it into the extension as an asset.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { browser } from 'wxt/browser';
+import { ENGINE_PORT, type EngineCommand, type EngineEvent } from '@/src/messaging/protocol';
+import { sendRequest, serveRequests } from '@/src/messaging/runtime-rpc';
+import { type RawPort, typedPort } from '@/src/messaging/typed-port';
+import { probeWebGpu } from './backend';
+import { createVlmEngine } from './engine';
+import { createEngineHost } from './engine-host';
+import { acquireImage } from './image-acquire';
+import { decodeToPixels } from './image-decode';
+import type { TransformersModule } from './transformers-adapter';
+
+/** The offscreen document's wiring: the engine, its host, and its port to the background. */
+export function setupOffscreenEngine(transformers: TransformersModule): void {
+  const gpu = (navigator as Navigator & { gpu?: Parameters<typeof probeWebGpu>[0] }).gpu;
+  const engine = createVlmEngine({
+    transformers,
+    probeGpu: () => probeWebGpu(gpu),
+    acquireImage: (input) => acquireImage(input, fetch.bind(globalThis)),
+    decodeImage: async (image) => {
+      const pixels = await decodeToPixels(image);
+      return new transformers.RawImage(pixels.data, pixels.width, pixels.height, 4);
+    },
+    onStatus: (status) => host.publishStatus(status),
+    fetch: fetch.bind(globalThis),
+    // onnxruntime-web's .wasm ships in the extension; MV3 forbids loading code from a CDN.
+    wasmPaths: { wasm: new URL(ortWasmUrl, location.href).href },
+  });
+  const host = createEngineHost({
+    engine,
+    onIdle: () => void sendRequest({ type: 'engine/idle' }).catch(() => undefined),
+  });
+
+  const connect = () => {
+    if (host.attached) return;
+    const raw = browser.runtime.connect({ name: ENGINE_PORT }) as unknown as RawPort;
+    host.attach(typedPort<EngineEvent, EngineCommand>(raw));
+  };
+  serveRequests({
+    'engine/connect': async () => {
+      connect();
+      return { connected: true };
+    },
+  });
+  connect();
+}

@@ -1,0 +1,17 @@
+import { storage as defaultStorage, type WxtStorage } from '@wxt-dev/storage';
+import type { EngineStatus, GenerationStats } from '@/src/messaging/protocol';
+
+/** The engine's latest status, for the popup; session storage, so it resets with the browser. */
+export function defineEngineStatusItem(storage: WxtStorage = defaultStorage) {
+  return storage.defineItem<EngineStatus>('session:engine-status', { fallback: { state: 'idle' } });
+}
+
+export interface LastRun {
+  stats: GenerationStats;
+  at: number;
+}
+
+/** The last finished answer's figures: the popup's "measured on this device". */
+export function defineLastRunItem(storage: WxtStorage = defaultStorage) {
+  return storage.defineItem<LastRun | null>('local:last-run', { fallback: null, version: 1 });
+}
