@@ -37,6 +37,7 @@ export interface LaunchOptions {
   profileDir?: string;
   headless?: boolean;
   extensionDir?: string;
+  extraArgs?: string[];
 }
 
 export interface ExtensionBrowser {
@@ -75,6 +76,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
       `--load-extension=${extensionDir}`,
       // A real WebGPU adapter (SwiftShader) on machines without a GPU.
       '--enable-unsafe-webgpu',
+      ...(options.extraArgs ?? []),
     ],
   });
   const serviceWorker =

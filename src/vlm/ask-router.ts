@@ -187,14 +187,12 @@ export function createAskRouter(deps: RouterDeps) {
           case 'end-conversation':
             requester.conversations.delete(message.conversationId);
             if (deps.control.attached) {
-              void deps.control
-                .ensure()
-                .then((engine) =>
-                  engine.post({
-                    type: 'end-conversation',
-                    conversationId: scoped(requester, message.conversationId),
-                  }),
-                );
+              void deps.control.ensure().then((engine) =>
+                engine.post({
+                  type: 'end-conversation',
+                  conversationId: scoped(requester, message.conversationId),
+                }),
+              );
             }
             return;
         }
@@ -211,14 +209,12 @@ export function createAskRouter(deps: RouterDeps) {
         // A closed panel or tab frees its conversations' memory in the engine.
         if (deps.control.attached) {
           for (const conversationId of requester.conversations) {
-            void deps.control
-              .ensure()
-              .then((engine) =>
-                engine.post({
-                  type: 'end-conversation',
-                  conversationId: scoped(requester, conversationId),
-                }),
-              );
+            void deps.control.ensure().then((engine) =>
+              engine.post({
+                type: 'end-conversation',
+                conversationId: scoped(requester, conversationId),
+              }),
+            );
           }
         }
       });

@@ -1,16 +1,26 @@
+/// <reference types="chrome" />
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
-import { BRIGHT_ANSWER, DARK_ANSWER } from '../fixtures/tiny-smolvlm/generate';
+import { serveResources } from '../../scripts/lib/static-server';
+import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
 import type { MirrorServer } from '../support/mirror-server';
 import { AskClient } from './harness/ask-client';
 import {
   BRIGHT_PNG,
   DARK_PNG,
   dataUrl,
+  offscreenDocuments,
   setSettings,
   startMirror,
   tinyModelSettings,
 } from './harness/engine-env';
+import { BROWSER_INITIATOR, loggedRequests } from './harness/netlog';
+
+const brightImage = { kind: 'url' as const, url: dataUrl(BRIGHT_PNG) };
+const darkImage = { kind: 'url' as const, url: dataUrl(DARK_PNG) };
 
 let mirror: MirrorServer;
 let browser: ExtensionBrowser | undefined;
@@ -19,29 +29,200 @@ beforeAll(async () => {
 });
 afterAll(() => mirror.stop());
 afterEach(async () => {
+  mirror.clearCuts();
   await browser?.dispose();
   browser = undefined;
 });
 
+async function cachedModelFiles(client: AskClient): Promise<string[]> {
+  return client.page.evaluate(async () => {
+    const cache = await caches.open('transformers-cache');
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+}
+
 describe('on-device engine in real Chromium', () => {
-  test('first ask downloads from the mirror and answers exactly on WebGPU', async () => {
+  test('first ask downloads with progress and answers exactly on WebGPU; then offline from the cache', async () => {
+    browser = await launchWithExtension();
+    const profileDir = browser.profileDir;
+    await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
+    let client = await AskClient.open(browser);
+    const first = await client.ask({
+      requestId: 'q1',
+      question: 'What is this?',
+      image: brightImage,
+    });
+    expect(first.message).toBeUndefined();
+    expect(first.text).toBe(BRIGHT_ANSWER);
+    expect(first.stats).toMatchObject({
+      backend: 'webgpu',
+      modelId: TINY_MODEL_ID,
+      reusedCache: false,
+    });
+    const downloads = first.statuses.filter((s) => s.state === 'downloading');
+    expect(downloads.length).toBeGreaterThan(0);
+    expect(first.statuses.at(-1)).toMatchObject({ state: 'ready', backend: 'webgpu' });
+    const dark = await client.ask({ requestId: 'q2', question: 'What is this?', image: darkImage });
+    expect(dark.text).toBe(DARK_ANSWER);
+    const cached = await cachedModelFiles(client);
+    expect(cached.some((p) => p.includes('decoder_model_merged'))).toBe(true);
+    await browser.close();
+
+    // No mirror any more: the same profile must load from its cache and answer offline.
+    const port = new URL(mirror.origin).port;
+    await mirror.stop();
+    try {
+      browser = await launchWithExtension({ profileDir });
+      client = await AskClient.open(browser);
+      const offline = await client.ask({
+        requestId: 'q3',
+        question: 'What is this?',
+        image: darkImage,
+      });
+      expect(offline.message).toBeUndefined();
+      expect(offline.text).toBe(DARK_ANSWER);
+      expect(
+        offline.statuses.some(
+          (s) => s.state === 'downloading' && s.files.some((f) => f.loaded < f.total),
+        ),
+      ).toBe(false);
+      await browser.dispose();
+      rmSync(profileDir, { recursive: true, force: true });
+    } finally {
+      mirror = await startMirror();
+      expect(mirror.origin).not.toContain(`:${port}/`);
+    }
+  });
+
+  test('forced WASM answers exactly too', async () => {
+    browser = await launchWithExtension();
+    await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
+    const client = await AskClient.open(browser);
+    const result = await client.ask({ requestId: 'w1', question: 'Describe it', image: darkImage });
+    expect(result.message).toBeUndefined();
+    expect(result.text).toBe(DARK_ANSWER);
+    expect(result.stats?.backend).toBe('wasm');
+    expect(result.statuses.at(-1)).toMatchObject({
+      state: 'ready',
+      backend: 'wasm',
+      backendReason: 'WASM was chosen in Options.',
+    });
+  });
+
+  test('a connection cut half-way gives a sentence, caches nothing partial, and a retry succeeds', async () => {
+    browser = await launchWithExtension();
+    await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
+    mirror.cutAfter('decoder_model_merged', 0.5);
+    const client = await AskClient.open(browser);
+    const failed = await client.ask({
+      requestId: 'c1',
+      question: 'What is this?',
+      image: brightImage,
+    });
+    expect(failed.end).toBe('error');
+    expect(failed.message).toBe(
+      `Couldn't download the model from ${new URL(mirror.origin).host}. Check your connection, or set a mirror or import the files in Options.`,
+    );
+    expect((await cachedModelFiles(client)).some((p) => p.includes('decoder_model_merged'))).toBe(
+      false,
+    );
+
+    mirror.clearCuts();
+    const retried = await client.ask({
+      requestId: 'c2',
+      question: 'What is this?',
+      image: brightImage,
+    });
+    expect(retried.message).toBeUndefined();
+    expect(retried.text).toBe(BRIGHT_ANSWER);
+    expect((await cachedModelFiles(client)).some((p) => p.includes('decoder_model_merged'))).toBe(
+      true,
+    );
+  });
+
+  test('closing the offscreen document mid-answer gives an error, and the next ask recreates it', async () => {
     browser = await launchWithExtension();
     await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
     const client = await AskClient.open(browser);
-    const result = await client.ask({
-      requestId: 'q1',
-      question: 'What is this?',
-      image: { kind: 'url', url: dataUrl(BRIGHT_PNG) },
+    await client.send({
+      requestId: 'long',
+      question: 'Tell me about it forever',
+      image: brightImage,
+      maxNewTokens: 4000,
     });
-    expect(result.message).toBeUndefined();
-    expect(result.text).toBe(BRIGHT_ANSWER);
-    expect(result.stats?.backend).toBe('webgpu');
-    expect(result.statuses.some((s) => s.state === 'downloading')).toBe(true);
-    const dark = await client.ask({
-      requestId: 'q2',
+    await client.waitForToken('long');
+    await browser.serviceWorker.evaluate(() => chrome.offscreen.closeDocument());
+    const broken = await client.result('long');
+    expect(broken.end).toBe('error');
+    expect(broken.message).toBe(
+      "Glimpse's on-device model stopped unexpectedly. Ask again to restart it.",
+    );
+    const again = await client.ask({
+      requestId: 'after',
       question: 'What is this?',
-      image: { kind: 'url', url: dataUrl(DARK_PNG) },
+      image: darkImage,
     });
-    expect(dark.text).toBe(DARK_ANSWER);
+    expect(again.text).toBe(DARK_ANSWER);
+  });
+
+  test('cancel stops a long answer, and the offscreen document closes after the idle timeout', async () => {
+    browser = await launchWithExtension();
+    await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { idleMinutes: 0.05 }));
+    const client = await AskClient.open(browser);
+    await client.send({
+      requestId: 'stop-me',
+      question: 'Go on forever',
+      image: darkImage,
+      maxNewTokens: 4000,
+    });
+    await client.waitForToken('stop-me');
+    await client.post({ type: 'cancel', requestId: 'stop-me' });
+    const stopped = await client.result('stop-me');
+    expect(stopped.end).toBe('cancelled');
+    expect(stopped.text.startsWith('Mostly dark shadows')).toBe(true);
+    expect(stopped.text.length).toBeLessThan(4000);
+    expect(await offscreenDocuments(browser.serviceWorker)).toBe(1);
+    // idleMinutes 0.05 = 3 s without requests.
+    await expect
+      .poll(() => offscreenDocuments(browser!.serviceWorker), { timeout: 15_000, interval: 250 })
+      .toBe(0);
+    const status = await browser.serviceWorker.evaluate(
+      async () => (await chrome.storage.session.get('engine-status'))['engine-status'],
+    );
+    expect(status).toEqual({ state: 'idle' });
+  });
+
+  test('the only network traffic is the model download', async () => {
+    const site = await serveResources(
+      new Map([['/photo.png', { type: 'image/png', body: BRIGHT_PNG }]]),
+    );
+    const logDir = mkdtempSync(join(tmpdir(), 'glimpse-netlog-'));
+    const netLog = join(logDir, 'netlog.json');
+    try {
+      browser = await launchWithExtension({ extraArgs: [`--log-net-log=${netLog}`] });
+      await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
+      const client = await AskClient.open(browser);
+      const result = await client.ask({
+        requestId: 'n1',
+        question: 'What is this?',
+        image: { kind: 'url', url: `${site.origin}/photo.png` },
+      });
+      expect(result.text).toBe(BRIGHT_ANSWER);
+      const extensionOrigin = `chrome-extension://${browser.extensionId}`;
+      await browser.close();
+      // Chromium's own update and sign-in checks are not Glimpse's: everything else is.
+      const ours = loggedRequests(netLog).filter((r) => r.initiator !== BROWSER_INITIATOR);
+      expect(new Set(ours.map((r) => r.initiator))).toEqual(new Set([extensionOrigin]));
+      const urls = [...new Set(ours.map((r) => r.url))];
+      const modelFiles = urls.filter((u) =>
+        u.startsWith(`${mirror.origin}/${TINY_MODEL_ID}/resolve/main/`),
+      );
+      expect(modelFiles.length).toBeGreaterThan(3);
+      // Besides model files, only the image the user asked about, read by the extension itself.
+      expect(urls.filter((u) => !modelFiles.includes(u))).toEqual([`${site.origin}/photo.png`]);
+    } finally {
+      await site.close();
+      rmSync(logDir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,7 +24,7 @@ export class MirrorServer {
   readonly requests: MirrorRequest[] = [];
   private server: Server | null = null;
   private port = 0;
-  /** file path suffix -> fraction of its bytes to send before dropping the connection */
+  /** part of a file path -> fraction of its bytes to send before dropping the connection */
   private cuts = new Map<string, number>();
   private bytesPerSecond = 0;
   private readonly files: Map<string, string>;
@@ -59,9 +59,9 @@ export class MirrorServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Drops the connection after `fraction` of the file's bytes, for requests until cleared. */
-  cutAfter(fileSuffix: string, fraction: number): void {
-    this.cuts.set(fileSuffix, fraction);
+  /** Drops the connection after `fraction` of the bytes of files whose path contains `part`. */
+  cutAfter(part: string, fraction: number): void {
+    this.cuts.set(part, fraction);
   }
 
   clearCuts(): void {
@@ -99,7 +99,7 @@ export class MirrorServer {
       res.end();
       return;
     }
-    const cut = [...this.cuts].find(([suffix]) => path.endsWith(suffix))?.[1];
+    const cut = [...this.cuts].find(([part]) => path.includes(part))?.[1];
     const limit = cut === undefined ? size : Math.floor(size * cut);
     let sent = 0;
     const stream = createReadStream(file, { highWaterMark: 16 * 1024 });
