@@ -200,6 +200,7 @@ export function createAskRouter(deps: RouterDeps) {
       port.onDisconnect(() => {
         requesters.delete(requester);
         queue.remove((job) => job.requester === requester);
+        if (![...requesters].some((r) => r.key === requester.key)) queue.forget(requester.key);
         if (active?.requester === requester) {
           const job = active;
           void deps.control

@@ -1,10 +1,18 @@
+interface Entry<T> {
+  item: T;
+  seq: number;
+}
+
 /**
- * Requests from several requesters (tabs) served one at a time, round-robin across requesters
- * and first-in-first-out within one, so a tab asking many questions cannot starve another.
+ * Requests from several requesters (tabs) served one at a time. The next request comes from the
+ * requester served least so far (ties: whoever has waited longest), first-in-first-out within a
+ * requester, so a tab asking many questions cannot starve another, even when it asks again the
+ * moment its last answer ends.
  */
 export class FairQueue<T> {
-  private readonly lanes = new Map<string, T[]>();
-  private order: string[] = [];
+  private readonly lanes = new Map<string, Entry<T>[]>();
+  private readonly served = new Map<string, number>();
+  private seq = 0;
 
   get size(): number {
     let n = 0;
@@ -13,55 +21,70 @@ export class FairQueue<T> {
   }
 
   push(requester: string, item: T): void {
-    const lane = this.lanes.get(requester);
-    if (lane) lane.push(item);
-    else {
-      this.lanes.set(requester, [item]);
-      this.order.push(requester);
-    }
+    const lane = this.lanes.get(requester) ?? [];
+    lane.push({ item, seq: this.seq++ });
+    this.lanes.set(requester, lane);
   }
 
-  /** The next item, taking turns between requesters. */
   shift(): T | undefined {
-    const requester = this.order.shift();
+    const requester = pickNext(this.lanes, this.served);
     if (requester === undefined) return undefined;
     const lane = this.lanes.get(requester) ?? [];
-    const item = lane.shift();
-    if (lane.length > 0) this.order.push(requester);
-    else this.lanes.delete(requester);
-    return item;
+    const entry = lane.shift();
+    if (lane.length === 0) this.lanes.delete(requester);
+    this.served.set(requester, (this.served.get(requester) ?? 0) + 1);
+    return entry?.item;
   }
 
   /** Removes matching items; returns them. */
   remove(predicate: (item: T) => boolean): T[] {
     const removed: T[] = [];
     for (const [requester, lane] of this.lanes) {
-      const kept = lane.filter((item) => {
-        if (predicate(item)) {
-          removed.push(item);
-          return false;
-        }
-        return true;
+      const kept = lane.filter((entry) => {
+        if (!predicate(entry.item)) return true;
+        removed.push(entry.item);
+        return false;
       });
       if (kept.length > 0) this.lanes.set(requester, kept);
-      else {
-        this.lanes.delete(requester);
-        this.order = this.order.filter((r) => r !== requester);
-      }
+      else this.lanes.delete(requester);
     }
     return removed;
   }
 
+  /** A requester that went away: its share history no longer matters. */
+  forget(requester: string): void {
+    this.served.delete(requester);
+    this.lanes.delete(requester);
+  }
+
   /** Every queued item, in the order it would be served. */
   ordered(): T[] {
-    const lanes = this.order.map((r) => [...(this.lanes.get(r) ?? [])]);
+    const lanes = new Map([...this.lanes].map(([r, lane]) => [r, [...lane]]));
+    const served = new Map(this.served);
     const out: T[] = [];
-    while (lanes.some((lane) => lane.length > 0)) {
-      for (const lane of lanes) {
-        const item = lane.shift();
-        if (item !== undefined) out.push(item);
-      }
+    for (let r = pickNext(lanes, served); r !== undefined; r = pickNext(lanes, served)) {
+      const lane = lanes.get(r) ?? [];
+      const entry = lane.shift();
+      if (entry) out.push(entry.item);
+      if (lane.length === 0) lanes.delete(r);
+      served.set(r, (served.get(r) ?? 0) + 1);
     }
     return out;
   }
+}
+
+function pickNext<T>(
+  lanes: Map<string, Entry<T>[]>,
+  served: Map<string, number>,
+): string | undefined {
+  let best: { requester: string; served: number; seq: number } | undefined;
+  for (const [requester, lane] of lanes) {
+    const head = lane[0];
+    if (!head) continue;
+    const count = served.get(requester) ?? 0;
+    if (!best || count < best.served || (count === best.served && head.seq < best.seq)) {
+      best = { requester, served: count, seq: head.seq };
+    }
+  }
+  return best?.requester;
 }

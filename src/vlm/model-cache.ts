@@ -43,7 +43,10 @@ export async function deleteCachedModels(caches: CacheStorageLike): Promise<void
   await caches.delete(MODEL_CACHE_NAME);
 }
 
-export function formatMegabytes(bytes: number): string {
+/** "812 KB", "3.4 MB", "210 MB": sizes as people read them. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   const mb = bytes / (1024 * 1024);
   return mb >= 10 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
 }

@@ -1,4 +1,5 @@
 import type { Backend } from '@/src/messaging/protocol';
+import { IMPORTED_PREFIX } from './model-import';
 
 export const HUB_HOST = 'https://huggingface.co/';
 
@@ -38,5 +39,6 @@ export function isValidModelId(id: string): boolean {
 }
 
 export function modelName(id: string): string {
+  if (id.startsWith(IMPORTED_PREFIX)) return `${id.slice(IMPORTED_PREFIX.length)} (imported)`;
   return MODELS.find((m) => m.id === id)?.name ?? id;
 }

@@ -1,6 +1,7 @@
 import { storage as defaultStorage, type WxtStorage } from '@wxt-dev/storage';
 import * as v from 'valibot';
 import { type EngineSettings, EngineSettingsSchema } from '@/src/messaging/protocol';
+import { IMPORT_HOST, isImportedModel } from './model-import';
 import { DEFAULT_MODEL_ID, HUB_HOST } from './model-registry';
 
 export const MIN_IDLE_MINUTES = 0.05; // 3 s, for tests; Options offers 1 to 60
@@ -39,7 +40,8 @@ export async function readSettings(item: SettingsItem): Promise<GlimpseSettings>
 
 export function engineSettingsOf(settings: GlimpseSettings): EngineSettings {
   const { modelId, remoteHost, backend, dtypeOverrides } = settings;
-  return { modelId, remoteHost: withTrailingSlash(remoteHost), backend, dtypeOverrides };
+  const host = isImportedModel(modelId) ? IMPORT_HOST : withTrailingSlash(remoteHost);
+  return { modelId, remoteHost: host, backend, dtypeOverrides };
 }
 
 export function withTrailingSlash(url: string): string {

@@ -15,3 +15,12 @@ export interface LastRun {
 export function defineLastRunItem(storage: WxtStorage = defaultStorage) {
   return storage.defineItem<LastRun | null>('local:last-run', { fallback: null, version: 1 });
 }
+
+/** Where status views read from: storage items in the extension, plain values in tests. */
+export interface EngineStatusSource {
+  status(): Promise<EngineStatus>;
+  lastRun(): Promise<LastRun | null>;
+  modelId(): Promise<string>;
+  cachedBytes(): Promise<number>;
+  watch(onChange: () => void): () => void;
+}

@@ -183,9 +183,8 @@ describe('on-device engine in real Chromium', () => {
     expect(stopped.text.length).toBeLessThan(4000);
     expect(await offscreenDocuments(browser.serviceWorker)).toBe(1);
     // idleMinutes 0.05 = 3 s without requests.
-    await expect
-      .poll(() => offscreenDocuments(browser!.serviceWorker), { timeout: 15_000, interval: 250 })
-      .toBe(0);
+    const sw = browser.serviceWorker;
+    await expect.poll(() => offscreenDocuments(sw), { timeout: 15_000, interval: 250 }).toBe(0);
     const status = await browser.serviceWorker.evaluate(
       async () => (await chrome.storage.session.get('engine-status'))['engine-status'],
     );

@@ -1,10 +1,19 @@
+import { DeviceCard } from '@/src/ui/engine-status';
+import type { EngineStatusModelInstance } from '@/src/ui/engine-status-model';
 import type { Comparison } from '../comparison';
 import type { VerdictModelInstance } from '../verdict-model';
 import { Scorecard } from './scorecard';
 import { ToolCard } from './tool-card';
 import { VotePanel } from './vote-panel';
 
-export function VerdictPopup({ data, model }: { data: Comparison; model: VerdictModelInstance }) {
+interface VerdictPopupProps {
+  data: Comparison;
+  model: VerdictModelInstance;
+  device: EngineStatusModelInstance;
+  optionsUrl: string;
+}
+
+export function VerdictPopup({ data, model, device, optionsUrl }: VerdictPopupProps) {
   return (
     <main class="popup">
       <header>
@@ -28,6 +37,7 @@ export function VerdictPopup({ data, model }: { data: Comparison; model: Verdict
         <strong>Pricing read:</strong> {model.pricing}
       </p>
       <VotePanel data={data} model={model} />
+      <DeviceCard model={device} optionsUrl={optionsUrl} />
       <Scorecard data={data} />
     </main>
   );

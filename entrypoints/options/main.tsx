@@ -1,0 +1,19 @@
+import '@/src/ui/theme.css';
+import '@/src/settings/options.css';
+import { render } from 'preact';
+import { OptionsModel } from '@/src/settings/options-model';
+import { OptionsPage } from '@/src/settings/options-page';
+import { probeWebGpu } from '@/src/vlm/backend';
+import { defineSettingsItem, readSettings } from '@/src/vlm/settings';
+
+const item = defineSettingsItem();
+const gpu = (navigator as Navigator & { gpu?: Parameters<typeof probeWebGpu>[0] }).gpu;
+const model = new OptionsModel({
+  load: () => readSettings(item),
+  save: (settings) => item.setValue(settings),
+  caches,
+  probeGpu: () => probeWebGpu(gpu),
+  confirm: (question) => window.confirm(question),
+});
+const root = document.getElementById('app');
+if (root) render(<OptionsPage model={model} />, root);

@@ -1,0 +1,180 @@
+import { computed, createModel, signal } from '@preact/signals';
+import * as v from 'valibot';
+import type { BackendPreference, Dtype, ModelModule } from '@/src/messaging/protocol';
+import { chooseBackend, type GpuProbe } from '@/src/vlm/backend';
+import { type CachedModel, deleteCachedModels, listCachedModels } from '@/src/vlm/model-cache';
+import {
+  checkModelFolder,
+  IMPORT_HOST,
+  type ImportFile,
+  importedModelId,
+  importModelFiles,
+  relativeToFolder,
+} from '@/src/vlm/model-import';
+import { DEFAULT_MODEL_ID, HUB_HOST, isValidModelId, MODELS } from '@/src/vlm/model-registry';
+import { DEFAULT_SETTINGS, type GlimpseSettings, GlimpseSettingsSchema } from '@/src/vlm/settings';
+
+export interface OptionsDeps {
+  load(): Promise<GlimpseSettings>;
+  save(settings: GlimpseSettings): Promise<void>;
+  caches: Pick<CacheStorage, 'open' | 'delete' | 'has'>;
+  probeGpu(): Promise<GpuProbe>;
+  confirm(question: string): boolean;
+}
+
+export type FolderFile = { webkitRelativePath: string } & Blob;
+
+export const OptionsModel = createModel((deps: OptionsDeps) => {
+  const settings = signal<GlimpseSettings>(DEFAULT_SETTINGS);
+  const loaded = signal(false);
+  const saveState = signal<'idle' | 'saving' | 'saved'>('idle');
+  const error = signal<string | null>(null);
+  const customIdError = signal<string | null>(null);
+  const mirrorError = signal<string | null>(null);
+  const cached = signal<CachedModel[]>([]);
+  const gpu = signal<GpuProbe | null>(null);
+  const importMessage = signal<string | null>(null);
+  const importing = signal(false);
+
+  const isCustom = computed(() => !MODELS.some((m) => m.id === settings.value.modelId));
+  const backendNow = computed(() =>
+    gpu.value ? chooseBackend(settings.value.backend, gpu.value) : null,
+  );
+  const importedModels = computed(() =>
+    cached.value.filter((m) => `https://${m.host}/` === IMPORT_HOST).map((m) => m.modelId),
+  );
+  const cachedTotal = computed(() => cached.value.reduce((sum, m) => sum + m.bytes, 0));
+
+  async function refreshCache() {
+    cached.value = await listCachedModels(deps.caches).catch(() => []);
+  }
+
+  async function update(patch: Partial<GlimpseSettings>) {
+    const next = { ...settings.value, ...patch };
+    const parsed = v.safeParse(GlimpseSettingsSchema, next);
+    if (!parsed.success) {
+      error.value = 'That setting was not saved: it is not valid.';
+      return;
+    }
+    settings.value = parsed.output;
+    error.value = null;
+    saveState.value = 'saving';
+    try {
+      await deps.save(parsed.output);
+      saveState.value = 'saved';
+    } catch {
+      saveState.value = 'idle';
+      error.value = "Glimpse couldn't save your settings. Try again.";
+    }
+  }
+
+  void (async () => {
+    settings.value = await deps.load();
+    loaded.value = true;
+    await refreshCache();
+    gpu.value = await deps.probeGpu();
+  })();
+
+  return {
+    settings,
+    loaded,
+    saveState,
+    error,
+    customIdError,
+    mirrorError,
+    cached,
+    cachedTotal,
+    gpu,
+    backendNow,
+    isCustom,
+    importedModels,
+    importMessage,
+    importing,
+    chooseModel: (modelId: string) => update({ modelId }),
+    setCustomModel(modelId: string) {
+      const id = modelId.trim();
+      if (!isValidModelId(id)) {
+        customIdError.value = 'Enter a model id like owner/name, as on the Hugging Face Hub.';
+        return;
+      }
+      customIdError.value = null;
+      void update({ modelId: id });
+    },
+    setMirror(url: string) {
+      const value = url.trim() || HUB_HOST;
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(value);
+      } catch {
+        parsed = null;
+      }
+      if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        mirrorError.value =
+          'Enter a web address starting with https:// (or http:// on your own network).';
+        return;
+      }
+      mirrorError.value = null;
+      void update({ remoteHost: parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/` });
+    },
+    useHub: () => {
+      mirrorError.value = null;
+      return update({ remoteHost: HUB_HOST });
+    },
+    setBackend: (backend: BackendPreference) => update({ backend }),
+    setDtype(module: ModelModule, dtype: Dtype | 'default') {
+      const overrides = { ...settings.value.dtypeOverrides };
+      if (dtype === 'default') delete overrides[module];
+      else overrides[module] = dtype;
+      void update({ dtypeOverrides: overrides });
+    },
+    setIdleMinutes(minutes: number) {
+      if (!Number.isFinite(minutes) || minutes < 1 || minutes > 60) {
+        error.value = 'Choose between 1 and 60 minutes.';
+        return;
+      }
+      void update({ idleMinutes: minutes });
+    },
+    async deleteDownloads() {
+      if (
+        !deps.confirm('Delete every downloaded model? The next question downloads the model again.')
+      )
+        return;
+      await deleteCachedModels(deps.caches);
+      await refreshCache();
+      if (settings.value.modelId.startsWith('local/')) await update({ modelId: DEFAULT_MODEL_ID });
+    },
+    async importFolder(files: FolderFile[]) {
+      importMessage.value = null;
+      if (files.length === 0) return;
+      const entries = files.map((file) => ({
+        ...relativeToFolder(file.webkitRelativePath),
+        data: file as Blob,
+      }));
+      const folder = entries[0]?.folder ?? 'model';
+      const problem = checkModelFolder(entries.map((e) => e.path));
+      if (problem) {
+        importMessage.value = problem;
+        return;
+      }
+      importing.value = true;
+      try {
+        const modelId = importedModelId(folder);
+        const count = await importModelFiles(
+          deps.caches,
+          modelId,
+          entries.map((e): ImportFile => ({ path: e.path, data: e.data })),
+        );
+        await refreshCache();
+        await update({ modelId });
+        importMessage.value = `Imported ${count} files as ${folder}. Glimpse now uses it, fully offline.`;
+      } catch {
+        importMessage.value =
+          "Glimpse couldn't store these files. Free some disk space and try again.";
+      } finally {
+        importing.value = false;
+      }
+    },
+    refreshCache,
+  };
+});
+export type OptionsModelInstance = InstanceType<typeof OptionsModel>;

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { EXTENSION_DIR } from '../../scripts/lib/chromium';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+describe('the production build', () => {
+  const files = filesUnder(EXTENSION_DIR);
+  const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as {
+    permissions: string[];
+    host_permissions: string[];
+    content_security_policy: { extension_pages: string };
+    externally_connectable?: unknown;
+  };
+
+  test('ships onnxruntime-web inside the extension and names no CDN anywhere', () => {
+    const wasm = files.filter((f) => /ort-wasm-simd-threaded\.asyncify.*\.wasm$/.test(f));
+    expect(wasm).toHaveLength(1);
+    expect(statSync(wasm[0] as string).size).toBeGreaterThan(10_000_000);
+    const textFiles = files.filter((f) => /\.(js|mjs|html|css|json)$/.test(f));
+    expect(textFiles.length).toBeGreaterThan(5);
+    const offenders = textFiles.filter((f) =>
+      /cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com/.test(readFileSync(f, 'utf8')),
+    );
+    expect(offenders.map((f) => relative(EXTENSION_DIR, f))).toEqual([]);
+  });
+
+  test('has the CSP for WebAssembly, minimal permissions, and no external connections', () => {
+    expect(manifest.content_security_policy.extension_pages).toBe(
+      "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+    );
+    expect([...manifest.permissions].sort()).toEqual(['offscreen', 'storage', 'unlimitedStorage']);
+    expect(manifest.host_permissions).toEqual(['<all_urls>']);
+    expect(manifest.externally_connectable).toBeUndefined();
+  });
+});

@@ -1,0 +1,210 @@
+import { describe, expect, test } from 'vitest';
+import {
+  type AskPortEvent,
+  type AskPortMessage,
+  AskPortMessageSchema,
+  type EngineCommand,
+  type EngineEvent,
+  EngineEventSchema,
+} from '@/src/messaging/protocol';
+import { typedPort } from '@/src/messaging/typed-port';
+import { createAskRouter, ENGINE_STOPPED } from '@/src/vlm/ask-router';
+import { createOffscreenControl } from '@/src/vlm/offscreen-control';
+import { DEFAULT_SETTINGS } from '@/src/vlm/settings';
+import { flush, portPair } from '../../support/fake-ports';
+
+const stats = {
+  backend: 'wasm' as const,
+  modelId: 'm/x',
+  promptTokens: 1,
+  imageTokens: 0,
+  newTokens: 1,
+  ttftMs: 1,
+  tokensPerSecond: 1,
+  totalMs: 1,
+  reusedCache: false,
+};
+
+/** A background router with a scripted engine on the other end of a real port pair. */
+function setup() {
+  const commands: EngineCommand[] = [];
+  let engineSide: ReturnType<typeof typedPort<EngineEvent, EngineCommand>> | null = null;
+  let documents = 0;
+  let control: ReturnType<typeof createOffscreenControl>;
+  const connectEngine = () => {
+    const [bg, off] = portPair('glimpse-engine');
+    engineSide = typedPort<EngineEvent, EngineCommand>(off);
+    engineSide.onMessage((c) => commands.push(c));
+    control.attach(typedPort<EngineCommand, EngineEvent>(bg, EngineEventSchema));
+  };
+  control = createOffscreenControl({
+    hasDocument: async () => documents > 0,
+    createDocument: async () => {
+      documents++;
+      queueMicrotask(connectEngine);
+    },
+    closeDocument: async () => {
+      documents = 0;
+    },
+    requestConnect: async () => queueMicrotask(connectEngine),
+  });
+  const done: unknown[] = [];
+  const router = createAskRouter({
+    control,
+    readSettings: async () => DEFAULT_SETTINGS,
+    onStatus: () => {},
+    onDone: (s) => done.push(s),
+  });
+  const requester = (key: string) => {
+    const [client, bg] = portPair('glimpse-ask');
+    const events: AskPortEvent[] = [];
+    const port = typedPort<AskPortMessage, AskPortEvent>(client);
+    port.onMessage((e) => events.push(e));
+    router.connectRequester(typedPort(bg, AskPortMessageSchema), key);
+    return { port, events };
+  };
+  const engine = (event: EngineEvent) => engineSide?.post(event);
+  return {
+    router,
+    requester,
+    engine,
+    commands,
+    done,
+    documents: () => documents,
+    closeEngine: () => engineSide?.disconnect(),
+  };
+}
+
+const ask = (requestId: string, conversationId = requestId): AskPortMessage => ({
+  type: 'ask',
+  requestId,
+  conversationId,
+  question: 'What is it?',
+  image: { kind: 'url', url: 'https://example.com/a.png' },
+});
+const asks = (commands: EngineCommand[]) => commands.filter((c) => c.type === 'ask');
+
+describe('ask router', () => {
+  test('starts the offscreen document once, namespaces ids, and relays one stream to its requester', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(ask('r1'));
+    await flush();
+    expect(t.documents()).toBe(1);
+    const [first] = asks(t.commands);
+    expect(first).toMatchObject({
+      requestId: expect.stringMatching(/^tab-1\/r1#\d+$/),
+      conversationId: 'tab-1/r1',
+    });
+    expect(first?.type === 'ask' && first.settings.modelId).toBe(DEFAULT_SETTINGS.modelId);
+    const id = first?.type === 'ask' ? first.requestId : '';
+    t.engine({ type: 'token', requestId: id, text: 'A ' });
+    t.engine({ type: 'token', requestId: id, text: 'cat.' });
+    t.engine({ type: 'done', requestId: id, stats });
+    await flush();
+    expect(a.events.filter((e) => e.type !== 'status')).toEqual([
+      { type: 'queued', requestId: 'r1', ahead: 0 },
+      { type: 'token', requestId: 'r1', text: 'A ' },
+      { type: 'token', requestId: 'r1', text: 'cat.' },
+      { type: 'done', requestId: 'r1', stats },
+    ]);
+    expect(t.done).toEqual([stats]);
+  });
+
+  test('one at a time, fair across tabs; queued requests learn how many are ahead', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    const b = t.requester('tab-2');
+    a.port.post(ask('a1'));
+    a.port.post(ask('a2'));
+    b.port.post(ask('b1'));
+    await flush();
+    expect(asks(t.commands)).toHaveLength(1);
+    expect(b.events).toContainEqual({ type: 'queued', requestId: 'b1', ahead: 1 });
+    const finish = async () => {
+      const last = asks(t.commands).at(-1);
+      if (last?.type === 'ask') t.engine({ type: 'done', requestId: last.requestId, stats });
+      await flush();
+    };
+    await finish();
+    await finish();
+    await finish();
+    // tab-2's single question ran before tab-1's second one.
+    expect(asks(t.commands).map((c) => (c.type === 'ask' ? c.conversationId : ''))).toEqual([
+      'tab-1/a1',
+      'tab-2/b1',
+      'tab-1/a2',
+    ]);
+  });
+
+  test('cancel: a queued request ends at once; the running one is cancelled in the engine', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(ask('run'));
+    a.port.post(ask('wait'));
+    await flush();
+    a.port.post({ type: 'cancel', requestId: 'wait' });
+    a.port.post({ type: 'cancel', requestId: 'run' });
+    await flush();
+    expect(a.events).toContainEqual({ type: 'cancelled', requestId: 'wait' });
+    const running = asks(t.commands)[0];
+    expect(t.commands).toContainEqual({
+      type: 'cancel',
+      requestId: running?.type === 'ask' ? running.requestId : '',
+    });
+    expect(asks(t.commands)).toHaveLength(1);
+  });
+
+  test('a closed panel cancels its work and frees its conversations', async () => {
+    const t = setup();
+    const a = t.requester('tab-7');
+    a.port.post(ask('r1', 'conv-1'));
+    a.port.post(ask('r2', 'conv-1'));
+    await flush();
+    a.port.disconnect();
+    await flush();
+    const running = asks(t.commands)[0];
+    expect(t.commands).toContainEqual({
+      type: 'cancel',
+      requestId: running?.type === 'ask' ? running.requestId : '',
+    });
+    expect(t.commands).toContainEqual({ type: 'end-conversation', conversationId: 'tab-7/conv-1' });
+    expect(asks(t.commands)).toHaveLength(1);
+  });
+
+  test('the engine going away ends the running request with a sentence; the next ask starts it again', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(ask('r1'));
+    await flush();
+    t.closeEngine();
+    await flush();
+    expect(a.events).toContainEqual({ type: 'error', requestId: 'r1', message: ENGINE_STOPPED });
+    a.port.post(ask('r2'));
+    await flush();
+    expect(asks(t.commands)).toHaveLength(2);
+  });
+
+  test('events for another request never reach a requester', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(ask('r1'));
+    await flush();
+    t.engine({ type: 'token', requestId: 'tab-2/r1#99', text: 'secret' });
+    await flush();
+    expect(a.events.some((e) => e.type === 'token')).toBe(false);
+  });
+
+  test('idle close happens only when nothing runs or waits', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(ask('r1'));
+    await flush();
+    expect(await t.router.closeIfIdle()).toBe(false);
+    const running = asks(t.commands)[0];
+    t.engine({ type: 'done', requestId: running?.type === 'ask' ? running.requestId : '', stats });
+    await flush();
+    expect(await t.router.closeIfIdle()).toBe(true);
+    expect(t.documents()).toBe(0);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import { chooseBackend, chooseDtypes, probeWebGpu } from '@/src/vlm/backend';
+
+const adapter = (
+  features: string[],
+  info = { vendor: 'google', architecture: 'swiftshader', description: '' },
+) => ({
+  features: new Set(features),
+  info,
+  isFallbackAdapter: true,
+});
+
+describe('backend choice', () => {
+  test('probes a WebGPU adapter and its shader-f16 feature', async () => {
+    expect(await probeWebGpu(undefined)).toEqual({
+      available: false,
+      shaderF16: false,
+      adapter: '',
+    });
+    expect(await probeWebGpu({ requestAdapter: async () => null })).toMatchObject({
+      available: false,
+    });
+    expect(
+      await probeWebGpu({
+        requestAdapter: async () => {
+          throw new Error('GPU process crashed');
+        },
+      }),
+    ).toMatchObject({ available: false });
+    expect(await probeWebGpu({ requestAdapter: async () => adapter(['shader-f16']) })).toEqual({
+      available: true,
+      shaderF16: true,
+      adapter: 'google swiftshader (software fallback adapter)',
+    });
+  });
+
+  test('auto takes WebGPU when there is an adapter, else WASM, and says why', () => {
+    const gpu = { available: true, shaderF16: false, adapter: 'nvidia ampere' };
+    const none = { available: false, shaderF16: false, adapter: '' };
+    expect(chooseBackend('auto', gpu)).toEqual({
+      backend: 'webgpu',
+      reason: 'WebGPU is available (nvidia ampere).',
+    });
+    expect(chooseBackend('auto', none)).toEqual({
+      backend: 'wasm',
+      reason: 'This browser has no WebGPU adapter, so Glimpse uses WASM on the CPU.',
+    });
+    expect(chooseBackend('wasm', gpu)).toEqual({
+      backend: 'wasm',
+      reason: 'WASM was chosen in Options.',
+    });
+    expect(chooseBackend('webgpu', none).backend).toBe('wasm');
+    expect(chooseBackend('webgpu', none).reason).toMatch(
+      /chosen in Options, but this browser has no WebGPU adapter/,
+    );
+  });
+
+  test('dtypes per module and backend, with overrides', () => {
+    expect(chooseDtypes('webgpu', true)).toEqual({
+      vision_encoder: 'fp16',
+      embed_tokens: 'fp16',
+      decoder_model_merged: 'q4f16',
+    });
+    // No q8 decoder on WebGPU (transformers.js #1317): fp32 activations with a q4 decoder.
+    expect(chooseDtypes('webgpu', false)).toEqual({
+      vision_encoder: 'fp32',
+      embed_tokens: 'fp32',
+      decoder_model_merged: 'q4',
+    });
+    expect(chooseDtypes('wasm', true)).toEqual({
+      vision_encoder: 'q8',
+      embed_tokens: 'q8',
+      decoder_model_merged: 'q4',
+    });
+    expect(chooseDtypes('wasm', false, { decoder_model_merged: 'q8' }).decoder_model_merged).toBe(
+      'q8',
+    );
+  });
+});
