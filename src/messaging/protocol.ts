@@ -76,6 +76,8 @@ export interface GenerationStats {
   totalMs: number;
   /** True when the turn reused the conversation's KV cache instead of re-encoding the image. */
   reusedCache: boolean;
+  /** Time this request spent loading the model (download or cache), 0 when it was loaded. */
+  loadMs: number;
   /** A sentence about this turn the user should see, e.g. that a long conversation started over. */
   notice?: string;
 }

@@ -43,6 +43,8 @@ export interface EngineDeps {
   wasmPaths?: { wasm: string };
   /** onnxruntime-node has no "wasm" device; Node tests map WASM to "cpu". */
   deviceFor?(backend: Backend): string;
+  /** Calls `onLost` if the GPU device the WebGPU sessions use is lost (driver reset, sleep…). */
+  watchGpuDevice?(onLost: () => void): void;
   now?(): number;
 }
 
@@ -81,6 +83,12 @@ const isDeviceLoss = (error: unknown) =>
     error instanceof Error ? `${error.name} ${error.message}` : String(error),
   );
 
+function withLoadTime(outcome: AskOutcome, loadMs: number): AskOutcome {
+  return outcome.outcome === 'done'
+    ? { outcome: 'done', stats: { ...outcome.stats, loadMs } }
+    : outcome;
+}
+
 export function createVlmEngine(deps: EngineDeps) {
   const now = deps.now ?? (() => performance.now());
   const deviceFor = deps.deviceFor ?? ((backend: Backend) => backend);
@@ -88,6 +96,7 @@ export function createVlmEngine(deps: EngineDeps) {
   let current: LoadedModel | null = null;
   let loading: { key: string; promise: Promise<LoadedModel> } | null = null;
   let forcedWasmNotice: string | undefined;
+  let lastSettings: EngineSettings | null = null;
   let status: EngineStatus = { state: 'idle' };
   let turns: Promise<unknown> = Promise.resolve();
 
@@ -172,6 +181,7 @@ export function createVlmEngine(deps: EngineDeps) {
       contextLimit: model.config.text_config?.max_position_embeddings ?? 8192,
       ...(forceWasm && forcedWasmNotice ? { notice: forcedWasmNotice } : {}),
     };
+    if (loaded.backend === 'webgpu') deps.watchGpuDevice?.(() => void onGpuLost(loaded));
     setStatus({
       state: 'ready',
       modelId,
@@ -183,6 +193,15 @@ export function createVlmEngine(deps: EngineDeps) {
     return loaded;
   }
 
+  /** The GPU went away: switch to WASM now, so the next question does not fail first. */
+  async function onGpuLost(lost: LoadedModel) {
+    if (current !== lost && loading === null) return;
+    forcedWasmNotice =
+      'WebGPU stopped working (the GPU device was lost), so Glimpse switched to WASM.';
+    await unloadCurrent();
+    if (lastSettings) await ensureModel(lastSettings).catch(() => undefined);
+  }
+
   async function unloadCurrent() {
     const previous = current;
     current = null;
@@ -191,6 +210,7 @@ export function createVlmEngine(deps: EngineDeps) {
   }
 
   async function ensureModel(settings: EngineSettings): Promise<LoadedModel> {
+    lastSettings = settings;
     const key = modelKey(settings);
     if (current?.key === key) return current;
     if (loading?.key === key) return loading.promise;
@@ -388,6 +408,7 @@ export function createVlmEngine(deps: EngineDeps) {
         tokensPerSecond: newTokens > 1 && decodeSeconds > 0 ? (newTokens - 1) / decodeSeconds : 0,
         totalMs: end - turnStart,
         reusedCache,
+        loadMs: 0,
         ...(notice ? { notice } : {}),
       },
     };
@@ -398,14 +419,19 @@ export function createVlmEngine(deps: EngineDeps) {
     onToken: (text: string) => void,
     signal: AbortSignal,
   ): Promise<AskOutcome> {
+    const loadStart = now();
     let loaded = await ensureModel(request.settings);
     if (signal.aborted) return { outcome: 'cancelled' };
     const turnStart = now();
+    const loadMs = Math.round(turnStart - loadStart);
     const existing = conversations.get(request.conversationId);
     const conversation = existing ?? (await startConversation(request));
     remember(request.conversationId, conversation);
     try {
-      return await runTurn(loaded, conversation, request, onToken, signal, turnStart);
+      return withLoadTime(
+        await runTurn(loaded, conversation, request, onToken, signal, turnStart),
+        loadMs,
+      );
     } catch (error) {
       if (loaded.backend === 'webgpu' && isDeviceLoss(error)) {
         // The GPU went away (driver reset, sleep, memory pressure): reload on WASM and retry once.
@@ -413,7 +439,10 @@ export function createVlmEngine(deps: EngineDeps) {
           'WebGPU stopped working (the GPU device was lost), so Glimpse switched to WASM.';
         await unloadCurrent();
         loaded = await ensureModel(request.settings);
-        return runTurn(loaded, conversation, request, onToken, signal, now());
+        return withLoadTime(
+          await runTurn(loaded, conversation, request, onToken, signal, now()),
+          loadMs,
+        );
       }
       if (error instanceof UserFacingError) throw error;
       throw new UserFacingError(

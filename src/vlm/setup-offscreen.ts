@@ -26,6 +26,7 @@ export function setupOffscreenEngine(transformers: TransformersModule): void {
     fetch: fetch.bind(globalThis),
     // onnxruntime-web's .wasm ships in the extension; MV3 forbids loading code from a CDN.
     wasmPaths: { wasm: new URL(ortWasmUrl, location.href).href },
+    watchGpuDevice: (onLost) => void watchOrtDevice(transformers, onLost),
   });
   const host = createEngineHost({
     engine,
@@ -44,4 +45,22 @@ export function setupOffscreenEngine(transformers: TransformersModule): void {
     },
   });
   connect();
+}
+
+interface LostInfo {
+  reason: string;
+}
+
+/** Once ORT's WebGPU backend has its device, report a loss that Glimpse did not cause. */
+async function watchOrtDevice(transformers: TransformersModule, onLost: () => void) {
+  try {
+    const webgpu = transformers.env.backends.onnx.webgpu as
+      | { device?: Promise<{ lost: Promise<LostInfo> }> }
+      | undefined;
+    const device = await webgpu?.device;
+    const info = await device?.lost;
+    if (info && info.reason !== 'destroyed') onLost();
+  } catch {
+    // No device to watch: nothing can be lost.
+  }
 }

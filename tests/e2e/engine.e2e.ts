@@ -17,6 +17,7 @@ import {
   startMirror,
   tinyModelSettings,
 } from './harness/engine-env';
+import { recordFigure } from './harness/figures';
 import { BROWSER_INITIATOR, loggedRequests } from './harness/netlog';
 
 const brightImage = { kind: 'url' as const, url: dataUrl(BRIGHT_PNG) };
@@ -64,6 +65,14 @@ describe('on-device engine in real Chromium', () => {
     expect(first.statuses.at(-1)).toMatchObject({ state: 'ready', backend: 'webgpu' });
     const dark = await client.ask({ requestId: 'q2', question: 'What is this?', image: darkImage });
     expect(dark.text).toBe(DARK_ANSWER);
+    expect(first.stats?.loadMs).toBeGreaterThan(0);
+    expect(dark.stats?.loadMs).toBe(0);
+    recordFigure('webgpu', {
+      coldLoadMs: first.stats?.loadMs,
+      ttftMs: dark.stats?.ttftMs,
+      tokensPerSecond: dark.stats?.tokensPerSecond,
+      imageTokens: dark.stats?.imageTokens,
+    });
     const cached = await cachedModelFiles(client);
     expect(cached.some((p) => p.includes('decoder_model_merged'))).toBe(true);
     await browser.close();
@@ -81,6 +90,7 @@ describe('on-device engine in real Chromium', () => {
       });
       expect(offline.message).toBeUndefined();
       expect(offline.text).toBe(DARK_ANSWER);
+      recordFigure('webgpuWarmLoadMs', offline.stats?.loadMs ?? -1);
       expect(
         offline.statuses.some(
           (s) => s.state === 'downloading' && s.files.some((f) => f.loaded < f.total),
@@ -102,6 +112,13 @@ describe('on-device engine in real Chromium', () => {
     expect(result.message).toBeUndefined();
     expect(result.text).toBe(DARK_ANSWER);
     expect(result.stats?.backend).toBe('wasm');
+    const second = await client.ask({ requestId: 'w2', question: 'Again?', image: darkImage });
+    recordFigure('wasm', {
+      coldLoadMs: result.stats?.loadMs,
+      ttftMs: second.stats?.ttftMs,
+      tokensPerSecond: second.stats?.tokensPerSecond,
+      imageTokens: second.stats?.imageTokens,
+    });
     expect(result.statuses.at(-1)).toMatchObject({
       state: 'ready',
       backend: 'wasm',

@@ -23,6 +23,7 @@ const stats = {
   tokensPerSecond: 1,
   totalMs: 1,
   reusedCache: false,
+  loadMs: 0,
 };
 
 /** A background router with a scripted engine on the other end of a real port pair. */

@@ -124,6 +124,7 @@ describe('status lines', () => {
         tokensPerSecond: 41.26,
         totalMs: 400,
         reusedCache: false,
+        loadMs: 0,
       }),
     ).toBe('41.3 tokens/s · first token in 123 ms · WebGPU');
   });
