@@ -43,6 +43,8 @@ export default defineConfig({
       'storage', // votes, settings, engine status
       'unlimitedStorage', // the downloaded model (hundreds of MB) in the Cache API
       ...(browser === 'firefox' ? [] : ['offscreen']), // the engine's page, created on demand
+      'contextMenus', // "Ask Glimpse about this image"
+      'scripting', // adds the panel to tabs opened before Glimpse was installed
     ],
     // Reading images from any site (cross-origin, no CORS) and model files from a mirror the
     // user names. The content script already runs on every page, so this adds no new warning.

@@ -6,7 +6,55 @@ import type { VoteState } from '@/src/verdicts/vote-ledger';
  * The one protocol between Glimpse's contexts. Requests are validated on arrival:
  * a message that does not parse is dropped, whoever sent it.
  */
+const id = v.pipe(v.string(), v.nonEmpty(), v.maxLength(200));
+
+export const ImageInputSchema = v.variant('kind', [
+  /** http(s) or data: — read by the extension itself, with its host permission. */
+  v.object({ kind: v.literal('url'), url: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) }),
+  /** Bytes only the page could read (blob: URLs), as base64. */
+  v.object({
+    kind: v.literal('bytes'),
+    base64: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
+    contentType: v.pipe(v.string(), v.maxLength(200)),
+  }),
+]);
+export type ImageInput = v.InferOutput<typeof ImageInputSchema>;
+
+const RectSchema = v.object({
+  x: v.number(),
+  y: v.number(),
+  width: v.number(),
+  height: v.number(),
+});
+export type Rect = v.InferOutput<typeof RectSchema>;
+
+/** What the frame holding a right-clicked image reports about it. */
+export interface InspectedImage {
+  /** How the engine can read it; null with `problem` when it cannot. */
+  image: ImageInput | null;
+  problem?: string;
+  /** Where the image is, in the frame's viewport coordinates; null when not found in the page. */
+  rect: Rect | null;
+  alt: string;
+}
+
 export const RequestSchema = v.variant('type', [
+  /** Background → the frame with the right-clicked image: find it, and read it if only the page can. */
+  v.object({
+    type: v.literal('image/inspect'),
+    srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
+  }),
+  /** Background → the tab's top frame: open the panel for this image. */
+  v.object({
+    type: v.literal('chat/open'),
+    srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
+    image: v.nullable(ImageInputSchema),
+    problem: v.optional(v.string()),
+    alt: v.string(),
+    /** The image's rect in its own frame, and that frame's URL when it is not the top frame. */
+    rect: v.nullable(RectSchema),
+    frameUrl: v.optional(v.string()),
+  }),
   /** Offscreen → background: nothing was asked for the idle timeout; close me. */
   v.object({ type: v.literal('engine/idle') }),
   /** Background → offscreen: connect your engine port (the service worker restarted). */
@@ -20,6 +68,8 @@ export type RequestType = Request['type'];
 export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
 export interface ResponseMap {
+  'image/inspect': InspectedImage;
+  'chat/open': { opened: boolean };
   'engine/idle': { closed: boolean };
   'engine/connect': { connected: boolean };
   'votes/get': VoteState;
@@ -96,20 +146,6 @@ export const EngineSettingsSchema = v.object({
   ),
 });
 export type EngineSettings = v.InferOutput<typeof EngineSettingsSchema>;
-
-const id = v.pipe(v.string(), v.nonEmpty(), v.maxLength(200));
-
-export const ImageInputSchema = v.variant('kind', [
-  /** http(s) or data: — read by the extension itself, with its host permission. */
-  v.object({ kind: v.literal('url'), url: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) }),
-  /** Bytes only the page could read (blob: URLs), as base64. */
-  v.object({
-    kind: v.literal('bytes'),
-    base64: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
-    contentType: v.pipe(v.string(), v.maxLength(200)),
-  }),
-]);
-export type ImageInput = v.InferOutput<typeof ImageInputSchema>;
 
 const AskFields = {
   requestId: id,

@@ -61,6 +61,11 @@ export class RequestFailed extends UserFacingError {
   override name = 'RequestFailed';
 }
 
+/** Nobody listened: the other context is not there (no content script yet, worker restarting). */
+export class NoReceiver extends RequestFailed {
+  override name = 'NoReceiver';
+}
+
 export interface RpcClientRuntime {
   sendMessage(message: unknown): Promise<unknown>;
 }
@@ -75,9 +80,8 @@ export async function sendRequest<R extends RequestOf<RequestType>>(
   } catch {
     reply = undefined;
   }
-  if (!reply) {
-    throw new RequestFailed("Glimpse's background service didn't answer. Try again in a moment.");
-  }
+  if (!reply)
+    throw new NoReceiver("Glimpse's background service didn't answer. Try again in a moment.");
   if (!reply.ok) throw new RequestFailed(reply.error);
   return reply.value;
 }

@@ -1,0 +1,151 @@
+import { computed, createModel, type Signal, signal } from '@preact/signals';
+import type { EngineStatus, GenerationStats, ImageInput } from '@/src/messaging/protocol';
+import type { ChatTransport } from './ask-transport';
+import { QUICK_ACTIONS, type QuickActionId } from './prompts';
+
+export type TurnState = 'waiting' | 'streaming' | 'done' | 'error' | 'cancelled';
+
+export interface Turn {
+  id: string;
+  question: string;
+  /** The quick action's name when the question came from one. */
+  label?: string;
+  answer: Signal<string>;
+  state: Signal<TurnState>;
+  stats: Signal<GenerationStats | null>;
+  error: Signal<string | null>;
+  /** Requests ahead of this one in the queue while waiting. */
+  ahead: Signal<number>;
+}
+
+export interface ChatDeps {
+  transport: ChatTransport;
+  /** How to read the image, or null with `problem` when it cannot be read. */
+  image: ImageInput | null;
+  problem?: string;
+  newId(): string;
+  copy(text: string): Promise<void>;
+}
+
+export const MAX_QUESTION_LENGTH = 4000;
+
+export const ChatModel = createModel((deps: ChatDeps) => {
+  const conversationId = deps.newId();
+  const turns = signal<Turn[]>([]);
+  const draft = signal('');
+  const status = signal<EngineStatus>({ state: 'idle' });
+  const copiedTurnId = signal<string | null>(null);
+  const problem = signal<string | null>(
+    deps.problem ?? (deps.image ? null : 'Glimpse could not read this image.'),
+  );
+  // Until a turn has run, the engine has no conversation: every ask carries the image.
+  let established = false;
+
+  const active = computed(
+    () =>
+      turns.value.find((t) => t.state.value === 'waiting' || t.state.value === 'streaming') ?? null,
+  );
+  const busy = computed(() => active.value !== null);
+  const canAsk = computed(() => problem.value === null && !busy.value);
+  const isFollowUp = computed(() => turns.value.some((t) => t.state.value === 'done'));
+
+  deps.transport.onStatus((next) => {
+    status.value = next;
+  });
+
+  function ask(question: string, label?: string) {
+    const text = question.trim().slice(0, MAX_QUESTION_LENGTH);
+    if (!text || !canAsk.value || !deps.image) return;
+    const turn: Turn = {
+      id: deps.newId(),
+      question: text,
+      ...(label ? { label } : {}),
+      answer: signal(''),
+      state: signal<TurnState>('waiting'),
+      stats: signal(null),
+      error: signal(null),
+      ahead: signal(0),
+    };
+    turns.value = [...turns.value, turn];
+    deps.transport.ask(
+      {
+        requestId: turn.id,
+        conversationId,
+        question: text,
+        ...(established ? {} : { image: deps.image }),
+      },
+      (event) => {
+        switch (event.type) {
+          case 'queued':
+            turn.ahead.value = event.ahead;
+            return;
+          case 'token':
+            turn.state.value = 'streaming';
+            turn.answer.value += event.text;
+            return;
+          case 'done':
+            turn.stats.value = event.stats;
+            turn.state.value = 'done';
+            established = true;
+            return;
+          case 'cancelled':
+            turn.state.value = 'cancelled';
+            established = established || turn.answer.value.length > 0;
+            return;
+          case 'error':
+            turn.error.value = event.message;
+            turn.state.value = 'error';
+            // The engine may have restarted and lost the conversation: the next question re-sends
+            // the image, which the engine ignores if it still has the conversation.
+            established = false;
+            return;
+        }
+      },
+    );
+  }
+
+  return {
+    turns,
+    draft,
+    status,
+    problem,
+    copiedTurnId,
+    active,
+    busy,
+    canAsk,
+    isFollowUp,
+    /** Sends the draft (Enter in the question box). */
+    send() {
+      if (!canAsk.value) return;
+      const text = draft.value;
+      if (!text.trim()) return;
+      draft.value = '';
+      ask(text);
+    },
+    askQuick(id: QuickActionId) {
+      const action = QUICK_ACTIONS.find((a) => a.id === id);
+      if (action) ask(action.prompt, action.label);
+    },
+    stop() {
+      const turn = active.value;
+      if (turn) deps.transport.cancel(turn.id);
+    },
+    async copy(turn: Turn) {
+      try {
+        await deps.copy(turn.answer.value.trim());
+        copiedTurnId.value = turn.id;
+      } catch {
+        turn.error.value =
+          "Glimpse couldn't copy to the clipboard. Select the answer and copy it instead.";
+      }
+    },
+    /** Frees the conversation in the engine and stops anything running. */
+    close() {
+      const turn = active.value;
+      if (turn) deps.transport.cancel(turn.id);
+      deps.transport.endConversation(conversationId);
+      deps.transport.close();
+    },
+  };
+});
+export type ChatModelInstance = InstanceType<typeof ChatModel>;
