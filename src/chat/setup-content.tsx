@@ -121,7 +121,8 @@ async function openPanel(
       addEventListener('resize', draw);
       // Focus moves into the panel: the question box, or the close button when it can't be used.
       const first =
-        shadow.querySelector<HTMLElement>('textarea:not([disabled])') ?? shadow.querySelector<HTMLElement>('button');
+        shadow.querySelector<HTMLElement>('textarea:not([disabled])') ??
+        shadow.querySelector<HTMLElement>('button');
       first?.focus();
       return { container, draw };
     },

@@ -83,6 +83,15 @@ const isDeviceLoss = (error: unknown) =>
     error instanceof Error ? `${error.name} ${error.message}` : String(error),
   );
 
+/**
+ * SmolVLM's processor upscales every image to its longest edge (2048 px) before cutting tiles,
+ * so splitting a thumbnail costs 17×64 image tokens for no extra detail. Only images with more
+ * pixels than one tile are split; the rest are read as a single 64-token view.
+ */
+export function shouldSplit(image: { width: number; height: number }, tileSize: number): boolean {
+  return Math.max(image.width, image.height) > tileSize;
+}
+
 function withLoadTime(outcome: AskOutcome, loadMs: number): AskOutcome {
   return outcome.outcome === 'done'
     ? { outcome: 'done', stats: { ...outcome.stats, loadMs } }
@@ -335,7 +344,9 @@ export function createVlmEngine(deps: EngineDeps) {
       const text = processor.renderChat(messages, true);
       let inputs: Awaited<ReturnType<ChatProcessor['prepare']>>;
       try {
-        inputs = await processor.prepare(text, conversation.image, { splitImage: true });
+        inputs = await processor.prepare(text, conversation.image, {
+          splitImage: shouldSplit(conversation.image, processor.tileSize),
+        });
       } catch {
         throw new UserFacingError(
           "Glimpse couldn't prepare this image for the model. Try another image.",

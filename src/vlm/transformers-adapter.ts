@@ -33,6 +33,8 @@ export interface ChatProcessor {
   renderChat(messages: ChatMessage[], addGenerationPrompt: boolean): string;
   prepare(text: string, image: RawImage, options: { splitImage: boolean }): Promise<VisionInputs>;
   imageSeqLen: number;
+  /** Edge of one vision-encoder tile (512 px for SmolVLM2-256M/500M). */
+  tileSize: number;
 }
 
 export interface GenerateResult {
@@ -50,6 +52,7 @@ interface ProcessorLike {
   tokenizer: Transformers.PreTrainedTokenizer;
   apply_chat_template(messages: unknown, options: Record<string, unknown>): unknown;
   config?: { image_seq_len?: number };
+  image_processor?: { max_image_size?: { longest_edge?: number } };
   (text: string, images: RawImage[], options: Record<string, unknown>): Promise<unknown>;
 }
 
@@ -59,6 +62,7 @@ export function adaptProcessor(processor: Transformers.Processor): ChatProcessor
   return {
     tokenizer: tokenizer as TextTokenizer & Transformers.PreTrainedTokenizer,
     imageSeqLen: callable.config?.image_seq_len ?? 64,
+    tileSize: callable.image_processor?.max_image_size?.longest_edge ?? 512,
     renderChat(messages, addGenerationPrompt) {
       const text = callable.apply_chat_template(messages, {
         add_generation_prompt: addGenerationPrompt,
@@ -73,6 +77,29 @@ export function adaptProcessor(processor: Transformers.Processor): ChatProcessor
   };
 }
 
+/** Resolves on the next task (not microtask), without setTimeout's 4 ms clamping. */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * On WASM, onnxruntime-web's session.run resolves through microtasks only, so generate() would
+ * never let the page handle a message (a Stop, a closed tab) until the answer was finished. The
+ * model yields one task before each forward step, so cancels land within a token.
+ */
 export function adaptModel(model: Transformers.PreTrainedModel): VisionChatModel {
+  const steppable = model as unknown as { forward(inputs: unknown): Promise<unknown> };
+  const forward = steppable.forward.bind(model);
+  steppable.forward = async (inputs) => {
+    await nextTask();
+    return forward(inputs);
+  };
   return model as unknown as VisionChatModel;
 }

@@ -35,7 +35,13 @@ describe('the production build', () => {
     expect(manifest.content_security_policy.extension_pages).toBe(
       "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     );
-    expect([...manifest.permissions].sort()).toEqual(['offscreen', 'storage', 'unlimitedStorage']);
+    expect([...manifest.permissions].sort()).toEqual([
+      'contextMenus',
+      'offscreen',
+      'scripting',
+      'storage',
+      'unlimitedStorage',
+    ]);
     expect(manifest.host_permissions).toEqual(['<all_urls>']);
     expect(manifest.externally_connectable).toBeUndefined();
   });

@@ -170,6 +170,16 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
     );
   });
 
+  test('images no bigger than a tile are read as one view; larger ones are split', async () => {
+    const { engine } = createNodeEngine();
+    const small = paintPng(24, 20, () => [240, 240, 240]);
+    const one = await ask(engine, { question: 'What is it?', image: asBytes(small) });
+    const many = await ask(engine, { question: 'What is it?', image: asBytes(bright) });
+    if (one.outcome !== 'done' || many.outcome !== 'done') throw new Error('expected done');
+    expect(one.stats.imageTokens).toBe(64);
+    expect(many.stats.imageTokens).toBe(5 * 64);
+  });
+
   test('an unreachable mirror gives one plain sentence', async () => {
     const { engine, statuses } = createNodeEngine();
     const deadHost = 'http://127.0.0.1:9/';

@@ -53,14 +53,22 @@ export function ChatPanel({
           <h2 id="glimpse-title">Ask Glimpse about this image</h2>
           <p class="subtitle">{alt ? `“${alt}”` : 'Answered on your device. Nothing leaves it.'}</p>
         </div>
-        <button
-          type="button"
-          class="icon"
-          aria-label="Close Glimpse (Esc)"
-          onClick={trusted(onClose)}
-        >
-          ×
-        </button>
+        <div class="header-actions">
+          {busy && (
+            // In the header, which never moves: a Stop under a growing answer is a moving target.
+            <button type="button" class="stop" onClick={trusted(() => model.stop())}>
+              Stop
+            </button>
+          )}
+          <button
+            type="button"
+            class="icon"
+            aria-label="Close Glimpse (Esc)"
+            onClick={trusted(onClose)}
+          >
+            ×
+          </button>
+        </div>
       </header>
       <StatusLine view={describeStatus(model.status.value)} />
       {model.problem.value && (
@@ -92,12 +100,12 @@ export function ChatPanel({
           />
         ))}
       </ol>
-      <QuestionBox model={model} busy={busy} />
+      <QuestionBox model={model} />
     </section>
   );
 }
 
-function QuestionBox({ model, busy }: { model: ChatModelInstance; busy: boolean }) {
+function QuestionBox({ model }: { model: ChatModelInstance }) {
   const followUp = model.isFollowUp.value;
   return (
     <form
@@ -128,19 +136,13 @@ function QuestionBox({ model, busy }: { model: ChatModelInstance; busy: boolean 
           }
         })}
       />
-      {busy ? (
-        <button type="button" class="stop" onClick={trusted(() => model.stop())}>
-          Stop
-        </button>
-      ) : (
-        <button
-          type="submit"
-          class="primary"
-          disabled={!model.canAsk.value || !model.draft.value.trim()}
-        >
-          Ask
-        </button>
-      )}
+      <button
+        type="submit"
+        class="primary"
+        disabled={!model.canAsk.value || !model.draft.value.trim()}
+      >
+        Ask
+      </button>
     </form>
   );
 }

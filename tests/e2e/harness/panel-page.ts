@@ -137,6 +137,15 @@ export class PanelPage {
     await this.page.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
   }
 
+  /** What is under a viewport point, seen from inside the panel (for debugging hit tests). */
+  elementAt(x: number, y: number): Promise<string | null> {
+    return this.call(
+      'function (x, y) { const el = this.elementFromPoint(x, y); return el ? el.outerHTML.slice(0, 120) : null; }',
+      x,
+      y,
+    );
+  }
+
   /** Types a question into the focused box and presses Enter, as a user would. */
   async ask(question: string): Promise<void> {
     await this.click('textarea');

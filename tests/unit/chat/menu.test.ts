@@ -1,0 +1,121 @@
+import { beforeEach, describe, expect, test } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import {
+  MENU_ID,
+  MENU_TITLE,
+  type MenuClick,
+  type MenuDeps,
+  setupImageMenu,
+} from '@/src/chat/setup-background';
+import type { InspectedImage, RequestOf, RequestType } from '@/src/messaging/protocol';
+import { NoReceiver } from '@/src/messaging/runtime-rpc';
+
+beforeEach(() => fakeBrowser.reset());
+
+/** The menu's browser, with the fake browser's real onInstalled event and recorded frame messages. */
+function fakeMenuDeps(options: { frames?: Record<number, boolean> } = {}) {
+  const created: unknown[] = [];
+  const sent: { tabId: number; frameId: number; request: RequestOf<RequestType> }[] = [];
+  const injected: { tabId: number; frameIds: number[] }[] = [];
+  const hasScript = { ...(options.frames ?? { 0: true, 7: true }) };
+  const clickListeners: ((info: MenuClick, tab?: { id?: number }) => void)[] = [];
+  const inspected: InspectedImage = {
+    image: { kind: 'url', url: 'https://cdn.example/cat.png' },
+    rect: { x: 10, y: 20, width: 100, height: 80 },
+    alt: 'A cat',
+  };
+  const deps: MenuDeps = {
+    contextMenus: {
+      create: (properties) => created.push(properties),
+      removeAll: async () => {},
+      onClicked: { addListener: (cb) => clickListeners.push(cb) },
+    },
+    onInstalled: fakeBrowser.runtime.onInstalled,
+    sendToFrame: (async (tabId: number, frameId: number, request: RequestOf<RequestType>) => {
+      if (!hasScript[frameId]) throw new NoReceiver('no receiver');
+      sent.push({ tabId, frameId, request });
+      return request.type === 'image/inspect' ? inspected : { opened: true };
+    }) as MenuDeps['sendToFrame'],
+    injectContentScript: async (tabId, frameIds) => {
+      injected.push({ tabId, frameIds });
+      for (const id of frameIds) hasScript[id] = true;
+    },
+  };
+  return {
+    deps,
+    created,
+    sent,
+    injected,
+    click: (info: MenuClick, tab?: { id?: number }) => clickListeners[0]?.(info, tab),
+  };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('"Ask Glimpse about this image" menu', () => {
+  test('is registered on install, for images', async () => {
+    const f = fakeMenuDeps();
+    setupImageMenu(f.deps);
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
+    await flush();
+    expect(f.created).toEqual([{ id: MENU_ID, title: MENU_TITLE, contexts: ['image'] }]);
+  });
+
+  test('a click inspects the image in its frame, then opens the panel in the top frame', async () => {
+    const f = fakeMenuDeps();
+    const onClicked = setupImageMenu(f.deps);
+    await onClicked(
+      {
+        menuItemId: MENU_ID,
+        srcUrl: 'https://cdn.example/cat.png',
+        frameId: 7,
+        frameUrl: 'https://ads.example/frame',
+      },
+      { id: 3 },
+    );
+    expect(f.sent).toEqual([
+      {
+        tabId: 3,
+        frameId: 7,
+        request: { type: 'image/inspect', srcUrl: 'https://cdn.example/cat.png' },
+      },
+      {
+        tabId: 3,
+        frameId: 0,
+        request: {
+          type: 'chat/open',
+          srcUrl: 'https://cdn.example/cat.png',
+          image: { kind: 'url', url: 'https://cdn.example/cat.png' },
+          alt: 'A cat',
+          rect: { x: 10, y: 20, width: 100, height: 80 },
+          frameUrl: 'https://ads.example/frame',
+        },
+      },
+    ]);
+  });
+
+  test('the listener added to contextMenus.onClicked runs the same handler', async () => {
+    const f = fakeMenuDeps();
+    setupImageMenu(f.deps);
+    f.click({ menuItemId: MENU_ID, srcUrl: 'https://cdn.example/cat.png' }, { id: 9 });
+    await flush();
+    expect(f.sent.map((s) => s.request.type)).toEqual(['image/inspect', 'chat/open']);
+  });
+
+  test('other menus, clicks without a tab or an image do nothing', async () => {
+    const f = fakeMenuDeps();
+    const onClicked = setupImageMenu(f.deps);
+    await onClicked({ menuItemId: 'something-else', srcUrl: 'https://x/y.png' }, { id: 1 });
+    await onClicked({ menuItemId: MENU_ID }, { id: 1 });
+    await onClicked({ menuItemId: MENU_ID, srcUrl: 'https://x/y.png' });
+    expect(f.sent).toEqual([]);
+  });
+
+  test('a tab opened before install gets the content script, then the panel', async () => {
+    const f = fakeMenuDeps({ frames: {} });
+    const onClicked = setupImageMenu(f.deps);
+    await onClicked({ menuItemId: MENU_ID, srcUrl: 'https://x/y.png', frameId: 0 }, { id: 4 });
+    expect(f.injected).toEqual([{ tabId: 4, frameIds: [0] }]);
+    expect(f.sent.map((s) => s.request.type)).toEqual(['image/inspect', 'chat/open']);
+  });
+});
