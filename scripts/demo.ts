@@ -1,7 +1,15 @@
-// Builds nothing itself: scripts/demo.sh builds, then this opens Chromium with the extension
-// on a local page of sample images. Headed when a display exists, else headless with screenshots.
+// scripts/demo.sh builds; this opens Chromium with the extension on a local page of sample
+// images. Headed when a display exists, else headless with screenshots.
+//   --tiny-model   serve the generated test model from a local mirror (no Hub needed; its
+//                  answers are canned: it only proves the pipeline)
+//   --headed / --headless   force either mode
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setSettings } from '../tests/e2e/harness/engine-env';
+import { askGlimpseAbout, PanelPage } from '../tests/e2e/harness/panel-page';
+import { TINY_MODEL_ID } from '../tests/fixtures/tiny-smolvlm/generate';
+import { MirrorServer } from '../tests/support/mirror-server';
+import { ensureTinyModel, MODELS_ROOT } from '../tests/support/tiny-model';
 import { launchWithExtension } from './lib/chromium';
 import { paintPng } from './lib/png';
 import { type Resource, serveResources } from './lib/static-server';
@@ -10,10 +18,9 @@ const OUTPUT_DIR = resolve(import.meta.dirname, '../demo-output');
 
 function demoResources(): Map<string, Resource> {
   const sunset = paintPng(640, 420, (x, y) => {
-    const sky = y < 280;
     const sun = (x - 420) ** 2 + (y - 250) ** 2 < 70 ** 2;
     if (sun) return [255, 196, 64];
-    if (sky) return [255 - y / 3, 120 + y / 4, 90 + y / 3];
+    if (y < 280) return [255 - y / 3, 120 + y / 4, 90 + y / 3];
     return [20, 60 + ((x + y) % 40), 110];
   });
   const checker = paintPng(256, 256, (x, y) =>
@@ -35,8 +42,8 @@ function demoResources(): Map<string, Resource> {
 <body>
   <h1>Glimpse demo</h1>
   <p>Right-click any image and choose <strong>Ask Glimpse about this image</strong>.
-     The toolbar popup shows the tool verdicts and your vote.</p>
-  <figure><img src="/images/sunset.png" alt="A drawn sunset over the sea"><figcaption>PNG, 640×420</figcaption></figure>
+     The toolbar popup shows the tool verdicts, your vote, and the model on this device.</p>
+  <figure><img id="sunset" src="/images/sunset.png" alt="A drawn sunset over the sea"><figcaption>PNG, 640×420</figcaption></figure>
   <figure><img src="/images/sign.svg" alt="A green road sign"><figcaption>SVG with text</figcaption></figure>
   <figure><img src="/images/checker.png" alt="A checkerboard"><figcaption>PNG, 256×256</figcaption></figure>
 </body></html>`;
@@ -49,19 +56,28 @@ function demoResources(): Map<string, Resource> {
 }
 
 async function main() {
+  const args = process.argv.slice(2);
   const headed =
-    process.argv.includes('--headed') ||
-    (!!process.env.DISPLAY && !process.argv.includes('--headless'));
+    args.includes('--headed') || (!!process.env.DISPLAY && !args.includes('--headless'));
+  const tiny = args.includes('--tiny-model');
   const site = await serveResources(demoResources(), Number(process.env.DEMO_PORT ?? 0));
+  let mirror: MirrorServer | null = null;
   const browser = await launchWithExtension({ headless: !headed });
+  if (tiny) {
+    ensureTinyModel();
+    mirror = await new MirrorServer({ root: MODELS_ROOT }).start();
+    await setSettings(browser.serviceWorker, { modelId: TINY_MODEL_ID, remoteHost: mirror.host });
+    console.log(`Test model:  ${TINY_MODEL_ID} from a local mirror (${mirror.host})`);
+  }
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(`${site.origin}/`);
   const popup = await browser.context.newPage();
   await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
   await popup.getByRole('status').filter({ hasNotText: 'Loading' }).waitFor();
 
-  console.log(`Demo page:  ${site.origin}/`);
-  console.log(`Popup:      chrome-extension://${browser.extensionId}/popup.html`);
+  console.log(`Demo page:   ${site.origin}/`);
+  console.log(`Popup:       chrome-extension://${browser.extensionId}/popup.html`);
+  console.log(`Options:     chrome-extension://${browser.extensionId}/options.html`);
   if (headed) {
     await page.bringToFront();
     console.log('Chromium is open with Glimpse loaded. Close the browser window to end the demo.');
@@ -69,10 +85,25 @@ async function main() {
   } else {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: resolve(OUTPUT_DIR, 'demo-page.png'), fullPage: true });
+    // What a user sees after right-clicking the sunset and pressing "Describe".
+    await page.bringToFront();
+    // tsx names functions with an esbuild helper that evaluated callbacks carry along.
+    await browser.serviceWorker.evaluate('globalThis.__name ??= (fn) => fn');
+    await askGlimpseAbout(browser, page, '#sunset');
+    const panel = await PanelPage.find(page);
+    await panel.clickButton('Describe');
+    const turn = await panel.lastTurn(10 * 60_000);
+    console.log(
+      `Panel:       ${turn.state === 'done' ? `answered "${turn.answer}"` : (turn.error ?? turn.state)}`,
+    );
+    await page.screenshot({ path: resolve(OUTPUT_DIR, 'panel.png') });
+    await popup.reload();
+    await popup.getByRole('status').filter({ hasNotText: 'Loading' }).waitFor();
     await popup.screenshot({ path: resolve(OUTPUT_DIR, 'popup.png'), fullPage: true });
     console.log(`No display, so the demo ran headless. Screenshots are in ${OUTPUT_DIR}/`);
     await browser.dispose();
   }
+  await mirror?.stop();
   await site.close();
 }
 

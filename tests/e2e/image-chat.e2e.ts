@@ -34,7 +34,11 @@ afterEach(async () => {
 
 async function openPage(path: string, viewport?: { width: number; height: number }): Promise<Page> {
   const page = await browser.context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
+  if (viewport) {
+    await page.setViewportSize(viewport);
+    // Narrow windows are often phones and tablets in dark mode: check both at once.
+    await page.emulateMedia({ colorScheme: 'dark' });
+  }
   await page.goto(site.url(path));
   return page;
 }
@@ -224,6 +228,8 @@ describe('right-click an image and ask', () => {
     expect(await panel.attribute('section.panel', 'data-placement')).toBe('docked');
     const box = await panel.rect('section.panel');
     expect(box?.x).toBeGreaterThanOrEqual(600 - 381);
+    await panel.ask('What is this?');
+    expect((await panel.lastTurn()).answer).toBe(BRIGHT_ANSWER);
     await page.screenshot({ path: artifactPath('panel-docked.png') });
   });
 

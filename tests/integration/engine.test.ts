@@ -170,6 +170,23 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
     );
   });
 
+  test('a follow-up that would overflow the context starts over from the image, and says so', async () => {
+    const { engine } = createNodeEngine();
+    await ask(engine, { question: 'What is it?', image: asBytes(dark), conversationId: 'long' });
+    // The tiny model's context is 4096 tokens: asking for 4000 more cannot fit after the first turn.
+    const overflow = await ask(engine, {
+      question: 'Tell me more',
+      conversationId: 'long',
+      maxNewTokens: 4000,
+    });
+    if (overflow.outcome !== 'done') throw new Error('expected done');
+    expect(overflow.stats.reusedCache).toBe(false);
+    expect(overflow.stats.imageTokens).toBeGreaterThan(0);
+    expect(overflow.stats.notice).toBe(
+      'This conversation got too long for the model, so Glimpse started over from the image.',
+    );
+  });
+
   test('images no bigger than a tile are read as one view; larger ones are split', async () => {
     const { engine } = createNodeEngine();
     const small = paintPng(24, 20, () => [240, 240, 240]);
