@@ -2,11 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import { describe, expect, test } from 'vitest';
+import type { ExtensionBrowser } from '../../scripts/lib/chromium';
 import { serveResources } from '../../scripts/lib/static-server';
 import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
-import type { MirrorServer } from '../support/mirror-server';
 import { AskClient } from './harness/ask-client';
 import {
   BRIGHT_PNG,
@@ -14,26 +13,17 @@ import {
   dataUrl,
   offscreenDocuments,
   setSettings,
-  startMirror,
   tinyModelSettings,
 } from './harness/engine-env';
 import { recordFigure } from './harness/figures';
 import { BROWSER_INITIATOR, loggedRequests } from './harness/netlog';
+import { useExtensionBrowser } from './harness/suite';
 
 const brightImage = { kind: 'url' as const, url: dataUrl(BRIGHT_PNG) };
 const darkImage = { kind: 'url' as const, url: dataUrl(DARK_PNG) };
 
-let mirror: MirrorServer;
-let browser: ExtensionBrowser | undefined;
-beforeAll(async () => {
-  mirror = await startMirror();
-});
-afterAll(() => mirror.stop());
-afterEach(async () => {
-  mirror.clearCuts();
-  await browser?.dispose();
-  browser = undefined;
-});
+const suite = useExtensionBrowser({ mirror: true });
+let browser: ExtensionBrowser;
 
 async function cachedModelFiles(client: AskClient): Promise<string[]> {
   return client.page.evaluate(async () => {
@@ -44,9 +34,9 @@ async function cachedModelFiles(client: AskClient): Promise<string[]> {
 
 describe('on-device engine in real Chromium', () => {
   test('first ask downloads with progress and answers exactly on WebGPU; then offline from the cache', async () => {
-    browser = await launchWithExtension();
+    browser = await suite.launch();
     const profileDir = browser.profileDir;
-    await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
+    await setSettings(browser.serviceWorker, tinyModelSettings(suite.mirror));
     let client = await AskClient.open(browser);
     const first = await client.ask({
       requestId: 'q1',
@@ -78,10 +68,9 @@ describe('on-device engine in real Chromium', () => {
     await browser.close();
 
     // No mirror any more: the same profile must load from its cache and answer offline.
-    const port = new URL(mirror.origin).port;
-    await mirror.stop();
+    await suite.mirror.stop();
     try {
-      browser = await launchWithExtension({ profileDir });
+      browser = await suite.launch({ profileDir });
       client = await AskClient.open(browser);
       const offline = await client.ask({
         requestId: 'q3',
@@ -96,17 +85,14 @@ describe('on-device engine in real Chromium', () => {
           (s) => s.state === 'downloading' && s.files.some((f) => f.loaded < f.total),
         ),
       ).toBe(false);
-      await browser.dispose();
-      rmSync(profileDir, { recursive: true, force: true });
     } finally {
-      mirror = await startMirror();
-      expect(mirror.origin).not.toContain(`:${port}/`);
+      await suite.restartMirror();
     }
   });
 
   test('forced WASM answers exactly too', async () => {
-    browser = await launchWithExtension();
-    await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
+    browser = await suite.launch();
+    await setSettings(browser.serviceWorker, tinyModelSettings(suite.mirror, { backend: 'wasm' }));
     const client = await AskClient.open(browser);
     const result = await client.ask({ requestId: 'w1', question: 'Describe it', image: darkImage });
     expect(result.message).toBeUndefined();
@@ -127,9 +113,9 @@ describe('on-device engine in real Chromium', () => {
   });
 
   test('a connection cut half-way gives a sentence, caches nothing partial, and a retry succeeds', async () => {
-    browser = await launchWithExtension();
-    await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
-    mirror.cutAfter('decoder_model_merged', 0.5);
+    browser = await suite.launch();
+    await setSettings(browser.serviceWorker, tinyModelSettings(suite.mirror));
+    suite.mirror.cutAfter('decoder_model_merged', 0.5);
     const client = await AskClient.open(browser);
     const failed = await client.ask({
       requestId: 'c1',
@@ -138,13 +124,13 @@ describe('on-device engine in real Chromium', () => {
     });
     expect(failed.end).toBe('error');
     expect(failed.message).toBe(
-      `Couldn't download the model from ${new URL(mirror.origin).host}. Check your connection, or set a mirror or import the files in Options.`,
+      `Couldn't download the model from ${new URL(suite.mirror.origin).host}. Check your connection, or set a mirror or import the files in Options.`,
     );
     expect((await cachedModelFiles(client)).some((p) => p.includes('decoder_model_merged'))).toBe(
       false,
     );
 
-    mirror.clearCuts();
+    suite.mirror.clearCuts();
     const retried = await client.ask({
       requestId: 'c2',
       question: 'What is this?',
@@ -158,8 +144,8 @@ describe('on-device engine in real Chromium', () => {
   });
 
   test('closing the offscreen document mid-answer gives an error, and the next ask recreates it', async () => {
-    browser = await launchWithExtension();
-    await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
+    browser = await suite.launch();
+    await setSettings(browser.serviceWorker, tinyModelSettings(suite.mirror));
     const client = await AskClient.open(browser);
     await client.send({
       requestId: 'long',
@@ -183,8 +169,11 @@ describe('on-device engine in real Chromium', () => {
   });
 
   test('cancel stops a long answer, and the offscreen document closes after the idle timeout', async () => {
-    browser = await launchWithExtension();
-    await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { idleMinutes: 0.05 }));
+    browser = await suite.launch();
+    await setSettings(
+      browser.serviceWorker,
+      tinyModelSettings(suite.mirror, { idleMinutes: 0.05 }),
+    );
     const client = await AskClient.open(browser);
     await client.send({
       requestId: 'stop-me',
@@ -215,8 +204,8 @@ describe('on-device engine in real Chromium', () => {
     const logDir = mkdtempSync(join(tmpdir(), 'glimpse-netlog-'));
     const netLog = join(logDir, 'netlog.json');
     try {
-      browser = await launchWithExtension({ extraArgs: [`--log-net-log=${netLog}`] });
-      await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
+      browser = await suite.launch({ extraArgs: [`--log-net-log=${netLog}`] });
+      await setSettings(browser.serviceWorker, tinyModelSettings(suite.mirror));
       const client = await AskClient.open(browser);
       const result = await client.ask({
         requestId: 'n1',
@@ -231,7 +220,7 @@ describe('on-device engine in real Chromium', () => {
       expect(new Set(ours.map((r) => r.initiator))).toEqual(new Set([extensionOrigin]));
       const urls = [...new Set(ours.map((r) => r.url))];
       const modelFiles = urls.filter((u) =>
-        u.startsWith(`${mirror.origin}/${TINY_MODEL_ID}/resolve/main/`),
+        u.startsWith(`${suite.mirror.origin}/${TINY_MODEL_ID}/resolve/main/`),
       );
       expect(modelFiles.length).toBeGreaterThan(3);
       // Besides model files, only the image the user asked about, read by the extension itself.

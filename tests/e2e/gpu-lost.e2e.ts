@@ -1,33 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import { describe, expect, test } from 'vitest';
 import { BRIGHT_ANSWER, DARK_ANSWER } from '../fixtures/tiny-smolvlm/generate';
-import type { MirrorServer } from '../support/mirror-server';
 import { AskClient } from './harness/ask-client';
 import {
   BRIGHT_PNG,
   DARK_PNG,
   dataUrl,
   setSettings,
-  startMirror,
   tinyModelSettings,
 } from './harness/engine-env';
 import { killGpuProcess } from './harness/gpu-process';
+import { useExtensionBrowser } from './harness/suite';
 
-let mirror: MirrorServer;
-let browser: ExtensionBrowser | undefined;
-beforeAll(async () => {
-  mirror = await startMirror();
-});
-afterAll(() => mirror.stop());
-afterEach(async () => {
-  await browser?.dispose();
-  browser = undefined;
-});
+const suite = useExtensionBrowser({ mirror: true });
 
 describe('GPU device loss in real Chromium', () => {
   test('when the GPU process dies, Glimpse switches to WASM, says so, and keeps answering', async () => {
-    browser = await launchWithExtension();
-    await setSettings(browser.serviceWorker, tinyModelSettings(mirror));
+    const browser = await suite.launch();
+    await setSettings(browser.serviceWorker, tinyModelSettings(suite.mirror));
     const client = await AskClient.open(browser);
     const before = await client.ask({
       requestId: 'g1',

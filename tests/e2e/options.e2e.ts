@@ -2,42 +2,33 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import { describe, expect, test } from 'vitest';
+import type { ExtensionBrowser } from '../../scripts/lib/chromium';
 import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
-import type { MirrorServer } from '../support/mirror-server';
 import { TINY_MODEL_DIR } from '../support/tiny-model';
 import { artifactPath } from './harness/artifacts';
 import { AskClient } from './harness/ask-client';
-import { BRIGHT_PNG, DARK_PNG, dataUrl, startMirror } from './harness/engine-env';
+import { BRIGHT_PNG, DARK_PNG, dataUrl } from './harness/engine-env';
 import { OptionsPage } from './harness/options-page';
 import { PopupPage } from './harness/popup-page';
+import { useExtensionBrowser } from './harness/suite';
 
-let mirror: MirrorServer;
-let browser: ExtensionBrowser | undefined;
-beforeAll(async () => {
-  mirror = await startMirror();
-});
-afterAll(() => mirror.stop());
-afterEach(async () => {
-  mirror.throttle(0);
-  await browser?.dispose();
-  browser = undefined;
-});
+const suite = useExtensionBrowser({ mirror: true });
+let browser: ExtensionBrowser;
 
 describe('options page and the popup status, in real Chromium', () => {
   test('mirror and backend set in Options; progress, readiness and measured speed reach the popup; cache can be deleted', async () => {
-    browser = await launchWithExtension();
+    browser = await suite.launch();
     const options = await OptionsPage.open(browser);
     await options.setCustomModel(TINY_MODEL_ID);
     await options.saved();
-    await options.setMirror(mirror.origin);
+    await options.setMirror(suite.mirror.origin);
     expect(await options.page.getByTestId('backend-now').textContent()).toMatch(
       /WebGPU is available/,
     );
 
     // Slow the mirror so the download can be watched from the popup.
-    mirror.throttle(400_000);
+    suite.mirror.throttle(400_000);
     const client = await AskClient.open(browser);
     await client.send({
       requestId: 'p1',
@@ -87,7 +78,7 @@ describe('options page and the popup status, in real Chromium', () => {
     const folder = join(dir, 'MySmolVLM');
     cpSync(TINY_MODEL_DIR, folder, { recursive: true });
     try {
-      browser = await launchWithExtension();
+      browser = await suite.launch();
       const options = await OptionsPage.open(browser);
       // A host that cannot answer: only the imported files can make this work.
       await options.setMirror('http://127.0.0.1:9/');
@@ -118,7 +109,7 @@ describe('options page and the popup status, in real Chromium', () => {
     const folder = join(dir, 'NotAModel');
     cpSync(join(TINY_MODEL_DIR, 'config.json'), join(folder, 'config.json'));
     try {
-      browser = await launchWithExtension();
+      browser = await suite.launch();
       const options = await OptionsPage.open(browser);
       const message = await options.importFolder(folder);
       expect(message).toMatch(

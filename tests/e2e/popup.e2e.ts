@@ -1,21 +1,19 @@
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import { describe, expect, test } from 'vitest';
+import type { ExtensionBrowser } from '../../scripts/lib/chromium';
 import { artifactPath } from './harness/artifacts';
 import { PopupPage } from './harness/popup-page';
+import { useExtensionBrowser } from './harness/suite';
 
 const SMOL = 'SmolVLM2-2B';
 const SKY = 'SkyPilot Research Agents';
 
-let browser: ExtensionBrowser | undefined;
-afterEach(async () => {
-  await browser?.dispose();
-  browser = undefined;
-});
+const suite = useExtensionBrowser();
+let browser: ExtensionBrowser;
 
 describe('verdict popup in real Chromium', () => {
   test('shows both tools, derived panel figures, eight quotes and the split', async () => {
-    browser = await launchWithExtension();
+    browser = await suite.launch();
     const popup = await PopupPage.open(browser);
 
     await expect
@@ -75,7 +73,7 @@ describe('verdict popup in real Chromium', () => {
   });
 
   test('voting updates the badge and the tally; change and withdraw work', async () => {
-    browser = await launchWithExtension();
+    browser = await suite.launch();
     const popup = await PopupPage.open(browser);
     expect((await popup.badge()).text).toBe('');
 
@@ -100,7 +98,7 @@ describe('verdict popup in real Chromium', () => {
   });
 
   test('the vote survives reopening the popup and restarting the browser', async () => {
-    browser = await launchWithExtension();
+    browser = await suite.launch();
     const profileDir = browser.profileDir;
     let popup = await PopupPage.open(browser);
     await popup.voteButton(SKY).click();
@@ -111,7 +109,7 @@ describe('verdict popup in real Chromium', () => {
     expect(await popup.voteButton(SKY).getAttribute('aria-pressed')).toBe('true');
     await browser.close();
 
-    const restarted = await launchWithExtension({ profileDir });
+    const restarted = await suite.launch({ profileDir });
     try {
       popup = await PopupPage.open(restarted);
       expect(await popup.voteButton(SKY).getAttribute('aria-pressed')).toBe('true');
@@ -123,7 +121,7 @@ describe('verdict popup in real Chromium', () => {
   });
 
   test('keyboard-only voting works, with visible focus', async () => {
-    browser = await launchWithExtension();
+    browser = await suite.launch();
     const popup = await PopupPage.open(browser);
     const { page } = popup;
 
