@@ -5,7 +5,14 @@ import { setupVotes } from '@/src/verdicts/setup-background';
 import { setupEngine } from '@/src/vlm/setup-background';
 
 export default defineBackground(() => {
-  serveRequests({ ...setupVotes(), ...setupEngine() });
+  serveRequests({
+    ...setupVotes(),
+    ...setupEngine(),
+    'options/open': async () => {
+      await browser.runtime.openOptionsPage();
+      return { opened: true };
+    },
+  });
   const onMenuClicked = setupImageMenu(browserMenuDeps());
   // A native context menu cannot be clicked headless: e2e tests call the same handler here.
   Object.assign(globalThis, { glimpse: { onMenuClicked } });

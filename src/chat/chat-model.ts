@@ -25,6 +25,8 @@ export interface ChatDeps {
   problem?: string;
   newId(): string;
   copy(text: string): Promise<void>;
+  /** Opens Glimpse's Options page, where model, mirror and backend are set. */
+  openSettings(): void;
 }
 
 export const MAX_QUESTION_LENGTH = 4000;
@@ -121,6 +123,13 @@ export const ChatModel = createModel((deps: ChatDeps) => {
       if (!text.trim()) return;
       draft.value = '';
       ask(text);
+    },
+    /** Asks a failed or stopped question again. */
+    retry(turn: Turn) {
+      ask(turn.question, turn.label);
+    },
+    openSettings() {
+      deps.openSettings();
     },
     askQuick(id: QuickActionId) {
       const action = QUICK_ACTIONS.find((a) => a.id === id);

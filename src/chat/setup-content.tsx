@@ -3,7 +3,7 @@ import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { Rect, RequestOf } from '@/src/messaging/protocol';
-import { serveRequests } from '@/src/messaging/runtime-rpc';
+import { sendRequest, serveRequests } from '@/src/messaging/runtime-rpc';
 import { createPortTransport } from './ask-transport';
 import { ChatModel, type ChatModelInstance } from './chat-model';
 import { findImageElement, imageSourceFor } from './image-source';
@@ -104,6 +104,7 @@ async function openPanel(
         ...(request.problem ? { problem: request.problem } : {}),
         newId: () => crypto.randomUUID(),
         copy: (text) => copyText(text, shadow),
+        openSettings: () => void sendRequest({ type: 'options/open' }).catch(() => undefined),
       });
       const draw = () =>
         render(

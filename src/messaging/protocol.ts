@@ -56,6 +56,8 @@ export const RequestSchema = v.variant('type', [
     frameUrl: v.optional(v.string()),
   }),
   /** Offscreen → background: nothing was asked for the idle timeout; close me. */
+  /** A content script's panel asks for the Options page (content scripts cannot open it). */
+  v.object({ type: v.literal('options/open') }),
   v.object({ type: v.literal('engine/idle') }),
   /** Background → offscreen: connect your engine port (the service worker restarted). */
   v.object({ type: v.literal('engine/connect') }),
@@ -70,6 +72,7 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 export interface ResponseMap {
   'image/inspect': InspectedImage;
   'chat/open': { opened: boolean };
+  'options/open': { opened: boolean };
   'engine/idle': { closed: boolean };
   'engine/connect': { connected: boolean };
   'votes/get': VoteState;

@@ -20,6 +20,7 @@ export function StatusLine({ view }: { view: StatusView }) {
             <li key={file.name}>
               <span class="file-name">{file.name}</span>{' '}
               <span class="file-progress">{file.text}</span>
+              <progress max={100} value={file.percent} aria-label={`${file.name} download`} />
             </li>
           ))}
         </ul>

@@ -104,6 +104,29 @@ describe('right-click an image and ask', () => {
     expect((await panel.lastTurn()).answer).toBe(DARK_ANSWER);
   });
 
+  test('when the model cannot download, the panel offers Try again and the settings page', async () => {
+    const { page, panel } = await openPanel('/cross-origin');
+    await setSettings(browser.serviceWorker, { remoteHost: 'http://127.0.0.1:9/' });
+    try {
+      await panel.clickButton('Describe');
+      const failed = await panel.lastTurn();
+      expect(failed.error).toBe(
+        "Couldn't download the model from 127.0.0.1:9. Check your connection, or set a mirror or import the files in Options.",
+      );
+      const optionsOpened = browser.context.waitForEvent('page');
+      await panel.clickButton('Open Glimpse settings');
+      expect((await optionsOpened).url()).toBe(
+        `chrome-extension://${browser.extensionId}/options.html`,
+      );
+      await page.bringToFront();
+    } finally {
+      await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
+    }
+    await panel.clickButton('Try again');
+    expect(await panel.lastTurn()).toEqual({ state: 'done', answer: DARK_ANSWER, error: null });
+    expect(await panel.count('li.turn')).toBe(2);
+  });
+
   test('a follow-up reuses the conversation: far fewer prompt tokens than one image, same image', async () => {
     const { panel } = await openPanel('/cross-origin');
     await panel.clickButton('Describe');

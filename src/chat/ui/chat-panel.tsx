@@ -97,6 +97,9 @@ export function ChatPanel({
             renderMarkdown={renderMarkdown}
             copied={model.copiedTurnId.value === turn.id}
             onCopy={() => void model.copy(turn)}
+            canRetry={model.canAsk.value}
+            onRetry={() => model.retry(turn)}
+            onOpenSettings={() => model.openSettings()}
           />
         ))}
       </ol>

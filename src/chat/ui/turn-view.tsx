@@ -5,7 +5,10 @@ interface TurnViewProps {
   turn: Turn;
   renderMarkdown: (markdown: string) => string;
   copied: boolean;
+  canRetry: boolean;
   onCopy: () => void;
+  onRetry: () => void;
+  onOpenSettings: () => void;
 }
 
 function statsLine(turn: Turn): string | null {
@@ -19,7 +22,15 @@ function statsLine(turn: Turn): string | null {
   return `${seconds} s${speed} · first word after ${Math.round(stats.ttftMs)} ms${image}`;
 }
 
-export function TurnView({ turn, renderMarkdown, copied, onCopy }: TurnViewProps) {
+export function TurnView({
+  turn,
+  renderMarkdown,
+  copied,
+  canRetry,
+  onCopy,
+  onRetry,
+  onOpenSettings,
+}: TurnViewProps) {
   const state = turn.state.value;
   const stats = turn.stats.value;
   const streaming = state === 'waiting' || state === 'streaming';
@@ -54,6 +65,20 @@ export function TurnView({ turn, renderMarkdown, copied, onCopy }: TurnViewProps
         <p class="error" role="alert">
           {turn.error.value}
         </p>
+      )}
+      {turn.error.value && (
+        <div class="turn-actions">
+          {canRetry && (
+            <button type="button" class="small" onClick={trusted(onRetry)}>
+              Try again
+            </button>
+          )}
+          {/Options/.test(turn.error.value) && (
+            <button type="button" class="small" onClick={trusted(onOpenSettings)}>
+              Open Glimpse settings
+            </button>
+          )}
+        </div>
       )}
       {stats?.notice && <p class="note">{stats.notice}</p>}
       {(state === 'done' || state === 'cancelled') && turn.answer.value.trim() && (

@@ -65,6 +65,7 @@ const make = (t = fakeTransport(), copied: string[] = []) =>
     copy: async (text) => {
       copied.push(text);
     },
+    openSettings: () => {},
   });
 
 describe('chat panel model', () => {
@@ -138,6 +139,18 @@ describe('chat panel model', () => {
     expect(t.asked[2]).toMatchObject({ image });
   });
 
+  test('Try again asks the failed question again, with the image', () => {
+    const t = fakeTransport();
+    const model = make(t);
+    model.askQuick('describe');
+    t.emit(0, { type: 'error', message: "Couldn't download the model from huggingface.co." });
+    const failed = model.turns.value[0];
+    if (!failed) throw new Error('turn expected');
+    model.retry(failed);
+    expect(t.asked[1]).toMatchObject({ question: t.asked[0]?.question, image });
+    expect(model.turns.value[1]?.label).toBe('Describe');
+  });
+
   test('an unreadable image disables asking and says why', () => {
     const t = fakeTransport();
     const model = new ChatModel({
@@ -146,6 +159,7 @@ describe('chat panel model', () => {
       problem: "Glimpse can't read images from this kind of address.",
       newId: () => `id-${++ids}`,
       copy: async () => {},
+      openSettings: () => {},
     });
     expect(model.problem.value).toMatch(/can't read images/);
     model.draft.value = 'What is it?';
