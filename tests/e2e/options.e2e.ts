@@ -38,7 +38,13 @@ describe('options page and the popup status, in real Chromium', () => {
     const popup = await PopupPage.open(browser);
     const headline = popup.page.locator('.device-card .engine-headline');
     await headline.filter({ hasText: /Downloading .+: \d+%/ }).waitFor({ timeout: 20_000 });
-    expect(await popup.page.locator('.device-card progress').count()).toBe(1);
+    // One bar for the whole download, and one per file being fetched.
+    expect(await popup.page.locator('progress[aria-label="Model download progress"]').count()).toBe(
+      1,
+    );
+    const files = await popup.page.locator('.device-card .engine-files li').count();
+    expect(files).toBeGreaterThan(1);
+    expect(await popup.page.locator('.device-card .engine-files progress').count()).toBe(files);
     await popup.page.screenshot({ path: artifactPath('popup-downloading.png'), fullPage: true });
 
     const result = await client.result('p1');
