@@ -28,7 +28,7 @@ describe('options page and the popup status, in real Chromium', () => {
     );
 
     // Slow the mirror so the download can be watched from the popup.
-    suite.mirror.throttle(400_000);
+    suite.mirror.throttle(150_000);
     const client = await AskClient.open(browser);
     await client.send({
       requestId: 'p1',
@@ -38,13 +38,18 @@ describe('options page and the popup status, in real Chromium', () => {
     const popup = await PopupPage.open(browser);
     const headline = popup.page.locator('.device-card .engine-headline');
     await headline.filter({ hasText: /Downloading .+: \d+%/ }).waitFor({ timeout: 20_000 });
-    // One bar for the whole download, and one per file being fetched.
-    expect(await popup.page.locator('progress[aria-label="Model download progress"]').count()).toBe(
-      1,
-    );
-    const files = await popup.page.locator('.device-card .engine-files li').count();
-    expect(files).toBeGreaterThan(1);
-    expect(await popup.page.locator('.device-card .engine-files progress').count()).toBe(files);
+    // One bar for the whole download and one per file, read in one snapshot (the download moves on).
+    await popup.page.locator('.device-card .engine-files li').nth(1).waitFor({ timeout: 20_000 });
+    const bars = await popup.page.evaluate(() => ({
+      overall: document.querySelectorAll(
+        '.device-card progress[aria-label="Model download progress"]',
+      ).length,
+      files: document.querySelectorAll('.device-card .engine-files li').length,
+      fileBars: document.querySelectorAll('.device-card .engine-files progress').length,
+    }));
+    expect(bars.overall).toBe(1);
+    expect(bars.files).toBeGreaterThan(1);
+    expect(bars.fileBars).toBe(bars.files);
     await popup.page.screenshot({ path: artifactPath('popup-downloading.png'), fullPage: true });
 
     const result = await client.result('p1');
