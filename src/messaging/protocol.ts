@@ -140,6 +140,10 @@ export const EngineSettingsSchema = v.object({
   modelId: v.pipe(v.string(), v.nonEmpty()),
   remoteHost: v.pipe(v.string(), v.url()),
   backend: v.picklist(['auto', 'webgpu', 'wasm']),
+  /** 'never' reads every image as one 64-token view: faster, less detail on large images. */
+  splitImages: v.optional(v.picklist(['auto', 'never']), 'auto'),
+  /** 'reencode' is transformers.js' documented flow (the image re-read every turn): for comparison. */
+  followUps: v.optional(v.picklist(['kv-cache', 'reencode']), 'kv-cache'),
   dtypeOverrides: v.partial(
     v.object({
       vision_encoder: v.picklist(DTYPES),
@@ -148,7 +152,8 @@ export const EngineSettingsSchema = v.object({
     }),
   ),
 });
-export type EngineSettings = v.InferOutput<typeof EngineSettingsSchema>;
+// Input type: the two comparison knobs may be left out (they default to the fast paths).
+export type EngineSettings = v.InferInput<typeof EngineSettingsSchema>;
 
 const AskFields = {
   requestId: id,

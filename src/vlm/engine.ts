@@ -304,7 +304,9 @@ export function createVlmEngine(deps: EngineDeps) {
     let reusedCache = false;
     const { Tensor, DynamicCache, ones } = deps.transformers;
 
-    const followUp = conversation.cache && conversation.sequence ? conversation.sequence : null;
+    const reuse = request.settings.followUps !== 'reencode';
+    const followUp =
+      reuse && conversation.cache && conversation.sequence ? conversation.sequence : null;
     let followUpIds: bigint[] | null = null;
     if (followUp) {
       const suffix = followUpSuffix(
@@ -345,7 +347,9 @@ export function createVlmEngine(deps: EngineDeps) {
       let inputs: Awaited<ReturnType<ChatProcessor['prepare']>>;
       try {
         inputs = await processor.prepare(text, conversation.image, {
-          splitImage: shouldSplit(conversation.image, processor.tileSize),
+          splitImage:
+            request.settings.splitImages !== 'never' &&
+            shouldSplit(conversation.image, processor.tileSize),
         });
       } catch {
         throw new UserFacingError(

@@ -18,6 +18,8 @@ export const DEFAULT_SETTINGS: GlimpseSettings = Object.freeze({
   modelId: DEFAULT_MODEL_ID,
   remoteHost: HUB_HOST,
   backend: 'auto',
+  splitImages: 'auto',
+  followUps: 'kv-cache',
   dtypeOverrides: {},
   idleMinutes: DEFAULT_IDLE_MINUTES,
 });
@@ -39,9 +41,9 @@ export async function readSettings(item: SettingsItem): Promise<GlimpseSettings>
 }
 
 export function engineSettingsOf(settings: GlimpseSettings): EngineSettings {
-  const { modelId, remoteHost, backend, dtypeOverrides } = settings;
+  const { modelId, remoteHost, backend, dtypeOverrides, splitImages, followUps } = settings;
   const host = isImportedModel(modelId) ? IMPORT_HOST : withTrailingSlash(remoteHost);
-  return { modelId, remoteHost: host, backend, dtypeOverrides };
+  return { modelId, remoteHost: host, backend, dtypeOverrides, splitImages, followUps };
 }
 
 export function withTrailingSlash(url: string): string {

@@ -187,6 +187,35 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
     );
   });
 
+  test('the reference flow re-reads the image every turn; splitting can be turned off', async () => {
+    const { engine } = createNodeEngine();
+    const reference = {
+      ...settings,
+      followUps: 'reencode' as const,
+      splitImages: 'never' as const,
+    };
+    const run = (question: string, image?: ImageInput) =>
+      engine.ask(
+        {
+          type: 'ask',
+          requestId: `ref-${++nextId}`,
+          conversationId: 'ref',
+          question,
+          settings: reference,
+          ...(image ? { image } : {}),
+        },
+        () => {},
+        new AbortController().signal,
+      );
+    const first = await run('What is it?', asBytes(bright));
+    const again = await run('And now?');
+    if (first.outcome !== 'done' || again.outcome !== 'done') throw new Error('expected done');
+    expect(first.stats.imageTokens).toBe(64); // one view, although the image is larger than a tile
+    expect(again.stats.reusedCache).toBe(false);
+    expect(again.stats.imageTokens).toBe(64);
+    expect(again.stats.promptTokens).toBeGreaterThan(first.stats.promptTokens);
+  });
+
   test('images no bigger than a tile are read as one view; larger ones are split', async () => {
     const { engine } = createNodeEngine();
     const small = paintPng(24, 20, () => [240, 240, 240]);

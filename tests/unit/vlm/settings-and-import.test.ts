@@ -23,6 +23,8 @@ describe('settings', () => {
       modelId: DEFAULT_MODEL_ID,
       remoteHost: HUB_HOST,
       backend: 'auto',
+      splitImages: 'auto',
+      followUps: 'kv-cache',
       dtypeOverrides: {},
       idleMinutes: 5,
     });
