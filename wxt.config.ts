@@ -49,6 +49,10 @@ export default defineConfig({
     // Reading images from any site (cross-origin, no CORS) and model files from a mirror the
     // user names. The content script already runs on every page, so this adds no new warning.
     host_permissions: ['<all_urls>'],
+    // Cross-origin isolation gives extension pages SharedArrayBuffer: onnxruntime-web's WASM
+    // backend can then run on every core instead of one.
+    cross_origin_embedder_policy: { value: 'require-corp' },
+    cross_origin_opener_policy: { value: 'same-origin' },
     content_security_policy: {
       // WebAssembly for onnxruntime-web; scripts only from the extension itself.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",

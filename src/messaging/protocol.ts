@@ -131,6 +131,8 @@ export interface GenerationStats {
   reusedCache: boolean;
   /** Time this request spent loading the model (download or cache), 0 when it was loaded. */
   loadMs: number;
+  /** CPU threads onnxruntime-web ran on (WASM only): 1 unless the offscreen page is cross-origin isolated. */
+  threads?: number;
   /** A sentence about this turn the user should see, e.g. that a long conversation started over. */
   notice?: string;
 }

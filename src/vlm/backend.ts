@@ -65,7 +65,9 @@ export function chooseBackend(preference: BackendPreference, probe: GpuProbe): B
 /**
  * dtypes per module and backend. WebGPU with shader-f16 takes half-precision weights and a
  * 4-bit decoder; without f16 it keeps fp32 activations (q8 decoders give gibberish on WebGPU,
- * transformers.js #1317). WASM takes 8-bit encoders and a 4-bit decoder (MatMulNBits is fast there).
+ * transformers.js #1317). WASM takes 8-bit everywhere: measured on the shape-faithful 256M in the
+ * extension (2 threads), the q8 decoder (MatMulInteger) decodes ~5× faster than q4, whose
+ * MatMulNBits kernel is slow in onnxruntime-web's WASM build, and ~1.7× faster than fp32.
  */
 export function chooseDtypes(
   backend: Backend,
@@ -77,6 +79,18 @@ export function chooseDtypes(
       ? shaderF16
         ? { vision_encoder: 'fp16', embed_tokens: 'fp16', decoder_model_merged: 'q4f16' }
         : { vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'q4' }
-      : { vision_encoder: 'q8', embed_tokens: 'q8', decoder_model_merged: 'q4' };
+      : { vision_encoder: 'q8', embed_tokens: 'q8', decoder_model_merged: 'q8' };
   return { ...base, ...overrides };
+}
+
+/** Threads can't exceed this: past it the gain on decode is small and the page's own work starves. */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * Threads for onnxruntime-web's WASM backend. They need SharedArrayBuffer, so cross-origin
+ * isolation; ORT's own default (half the cores, at most 4) leaves a 2-core laptop on one.
+ */
+export function wasmThreadCount(crossOriginIsolated: boolean, cores: number | undefined): number {
+  if (!crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores ?? 1));
 }

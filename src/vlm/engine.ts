@@ -40,7 +40,9 @@ export interface EngineDeps {
   /** Model downloads go through this fetch, wrapped so truncated files are never cached. */
   fetch?: typeof fetch;
   /** Where onnxruntime-web's .wasm ships inside the extension (never a CDN). */
-  wasmPaths?: { wasm: string };
+  wasmPaths?: { wasm: string; mjs?: string };
+  /** onnxruntime-web's WASM threads; 1 where the page isn't cross-origin isolated. */
+  wasmThreads?: number;
   /** onnxruntime-node has no "wasm" device; Node tests map WASM to "cpu". */
   deviceFor?(backend: Backend): string;
   /** Calls `onLost` if the GPU device the WebGPU sessions use is lost (driver reset, sleep…). */
@@ -122,6 +124,7 @@ export function createVlmEngine(deps: EngineDeps) {
     if (deps.fetch) env.fetch = createVerifiedFetch(deps.fetch);
     const wasm = env.backends.onnx.wasm;
     if (deps.wasmPaths && wasm) wasm.wasmPaths = deps.wasmPaths;
+    if (deps.wasmThreads && wasm) wasm.numThreads = deps.wasmThreads;
   }
 
   async function load(settings: EngineSettings, forceWasm: boolean): Promise<LoadedModel> {
@@ -424,6 +427,7 @@ export function createVlmEngine(deps: EngineDeps) {
         totalMs: end - turnStart,
         reusedCache,
         loadMs: 0,
+        ...(loaded.backend === 'wasm' ? { threads: deps.wasmThreads ?? 1 } : {}),
         ...(notice ? { notice } : {}),
       },
     };

@@ -17,12 +17,16 @@ describe('the production build', () => {
     host_permissions: string[];
     content_security_policy: { extension_pages: string };
     externally_connectable?: unknown;
+    cross_origin_embedder_policy?: { value: string };
+    cross_origin_opener_policy?: { value: string };
   };
 
   test('ships onnxruntime-web inside the extension and names no CDN anywhere', () => {
     const wasm = files.filter((f) => /ort-wasm-simd-threaded\.asyncify.*\.wasm$/.test(f));
     expect(wasm).toHaveLength(1);
     expect(statSync(wasm[0] as string).size).toBeGreaterThan(10_000_000);
+    // ORT's loader is a file of its own: its worker threads start from its URL.
+    expect(files.filter((f) => /ort-wasm-simd-threaded\.asyncify.*\.mjs$/.test(f))).toHaveLength(1);
     const textFiles = files.filter((f) => /\.(js|mjs|html|css|json)$/.test(f));
     expect(textFiles.length).toBeGreaterThan(5);
     const offenders = textFiles.filter((f) =>
@@ -44,5 +48,8 @@ describe('the production build', () => {
     ]);
     expect(manifest.host_permissions).toEqual(['<all_urls>']);
     expect(manifest.externally_connectable).toBeUndefined();
+    // Cross-origin isolation, so the offscreen engine may use SharedArrayBuffer threads.
+    expect(manifest.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
+    expect(manifest.cross_origin_opener_policy).toEqual({ value: 'same-origin' });
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ExtensionBrowser } from '../../scripts/lib/chromium';
 import { serveResources } from '../../scripts/lib/static-server';
+import { MAX_WASM_THREADS } from '../../src/vlm/backend';
 import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
 import { AskClient } from './harness/ask-client';
 import {
@@ -98,6 +99,9 @@ describe('on-device engine in real Chromium', () => {
     expect(result.message).toBeUndefined();
     expect(result.text).toBe(DARK_ANSWER);
     expect(result.stats?.backend).toBe('wasm');
+    // The manifest's COOP/COEP make the offscreen page cross-origin isolated: ORT gets every core.
+    const cores = await client.page.evaluate(() => navigator.hardwareConcurrency);
+    expect(result.stats?.threads).toBe(Math.min(cores, MAX_WASM_THREADS));
     const second = await client.ask({ requestId: 'w2', question: 'Again?', image: darkImage });
     recordFigure('wasm', {
       coldLoadMs: result.stats?.loadMs,

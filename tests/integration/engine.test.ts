@@ -65,7 +65,7 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
     expect(lastDownload.files.map((f) => f.file)).toEqual(
       expect.arrayContaining([
         'onnx/vision_encoder_quantized.onnx',
-        'onnx/decoder_model_merged_q4.onnx',
+        'onnx/decoder_model_merged_quantized.onnx',
       ]),
     );
     expect(lastDownload.files.every((f) => f.loaded === f.total && f.total > 0)).toBe(true);
@@ -74,9 +74,9 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
       backend: 'wasm',
       modelId: TINY_MODEL_ID,
     });
-    expect(mirror.requests.some((r) => r.path.endsWith('onnx/decoder_model_merged_q4.onnx'))).toBe(
-      true,
-    );
+    expect(
+      mirror.requests.some((r) => r.path.endsWith('onnx/decoder_model_merged_quantized.onnx')),
+    ).toBe(true);
 
     const tokens: string[] = [];
     const second = await ask(

@@ -15,6 +15,7 @@ import {
   parameterCount,
   SMOLVLM2_256M,
   type SmolVlmShape,
+  SUFFIX,
   tokensPerTile,
 } from '../fixtures/shape-faithful/generate';
 
@@ -36,6 +37,8 @@ const SMALL: SmolVlmShape = {
   longestEdge: 64,
 };
 
+const LINEAR_OP = { fp32: 'MatMul', q8: 'MatMulInteger', q4: 'MatMulNBits' } as const;
+
 const root = mkdtempSync(join(tmpdir(), 'glimpse-shape-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -55,16 +58,16 @@ describe('shape-faithful SmolVLM2 generator', () => {
     expect(tokensPerTile(SMOLVLM2_256M)).toBe(64);
   });
 
-  test.each(['fp32', 'q4'] as const)(
+  test.each(['fp32', 'q8', 'q4'] as const)(
     '%s: loads in transformers.js and generates with a growing KV cache',
     async (variant) => {
       const dir = join(root, 'glimpse-bench', `small-${variant}`);
       const written = generateShapeFaithful(dir, SMALL, [variant]);
-      const suffix = variant === 'q4' ? '_q4' : '';
+      const suffix = SUFFIX[variant];
       const decoderOps = opTypes(join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`));
       for (const op of ['Softmax', 'Sigmoid', 'Gather', 'Concat', 'Where', 'Neg'])
         expect(decoderOps.has(op)).toBe(true);
-      expect(decoderOps.has(variant === 'q4' ? 'MatMulNBits' : 'MatMul')).toBe(true);
+      expect(decoderOps.has(LINEAR_OP[variant])).toBe(true);
       const visionOps = opTypes(join(dir, 'onnx', `vision_encoder${suffix}.onnx`));
       for (const op of ['Conv', 'LayerNormalization', 'Tanh', 'Compress'])
         expect(visionOps.has(op)).toBe(true);
@@ -76,7 +79,11 @@ describe('shape-faithful SmolVLM2 generator', () => {
       const processor = await AutoProcessor.from_pretrained(id);
       const model = await AutoModelForVision2Seq.from_pretrained(id, {
         device: 'cpu',
-        dtype: { vision_encoder: variant, embed_tokens: 'fp32', decoder_model_merged: variant },
+        dtype: {
+          vision_encoder: variant,
+          embed_tokens: variant === 'q8' ? 'q8' : 'fp32',
+          decoder_model_merged: variant,
+        },
       });
       const text = processor.apply_chat_template(
         [

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { chooseBackend, chooseDtypes, probeWebGpu } from '@/src/vlm/backend';
+import {
+  chooseBackend,
+  chooseDtypes,
+  MAX_WASM_THREADS,
+  probeWebGpu,
+  wasmThreadCount,
+} from '@/src/vlm/backend';
 
 const adapter = (
   features: string[],
@@ -70,10 +76,17 @@ describe('backend choice', () => {
     expect(chooseDtypes('wasm', true)).toEqual({
       vision_encoder: 'q8',
       embed_tokens: 'q8',
-      decoder_model_merged: 'q4',
+      decoder_model_merged: 'q8',
     });
-    expect(chooseDtypes('wasm', false, { decoder_model_merged: 'q8' }).decoder_model_merged).toBe(
-      'q8',
+    expect(chooseDtypes('wasm', false, { decoder_model_merged: 'q4' }).decoder_model_merged).toBe(
+      'q4',
     );
+  });
+
+  test('WASM threads: every core up to a cap, and one without cross-origin isolation', () => {
+    expect(wasmThreadCount(true, 2)).toBe(2);
+    expect(wasmThreadCount(true, 64)).toBe(MAX_WASM_THREADS);
+    expect(wasmThreadCount(true, undefined)).toBe(1);
+    expect(wasmThreadCount(false, 16)).toBe(1);
   });
 });
