@@ -1,15 +1,13 @@
-// The WebGPU+WASM runtime transformers.js uses; Vite emits it into the extension as an asset.
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { browser } from 'wxt/browser';
 import { ENGINE_PORT, type EngineCommand, type EngineEvent } from '@/src/messaging/protocol';
 import { sendRequest, serveRequests } from '@/src/messaging/runtime-rpc';
 import { type RawPort, typedPort } from '@/src/messaging/typed-port';
-import { probeWebGpu, wasmThreadCount } from './backend';
+import { probeWebGpu } from './backend';
 import { createVlmEngine } from './engine';
 import { createEngineHost } from './engine-host';
 import { acquireImage } from './image-acquire';
 import { decodeToPixels } from './image-decode';
+import { ortRuntime } from './ort-runtime';
 import type { TransformersModule } from './transformers-adapter';
 
 /** The offscreen document's wiring: the engine, its host, and its port to the background. */
@@ -25,13 +23,7 @@ export function setupOffscreenEngine(transformers: TransformersModule): void {
     },
     onStatus: (status) => host.publishStatus(status),
     fetch: fetch.bind(globalThis),
-    // onnxruntime-web's runtime ships in the extension; MV3 forbids loading code from a CDN.
-    // The .mjs is a file of its own, not bundled: its threads start as workers from its own URL.
-    wasmPaths: {
-      wasm: new URL(ortWasmUrl, location.href).href,
-      mjs: new URL(ortMjsUrl, location.href).href,
-    },
-    wasmThreads: wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency),
+    ...ortRuntime(),
     watchGpuDevice: (onLost) => void watchOrtDevice(transformers, onLost),
   });
   const host = createEngineHost({
