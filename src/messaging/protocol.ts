@@ -142,8 +142,11 @@ export const EngineSettingsSchema = v.object({
   modelId: v.pipe(v.string(), v.nonEmpty()),
   remoteHost: v.pipe(v.string(), v.url()),
   backend: v.picklist(['auto', 'webgpu', 'wasm']),
-  /** 'never' reads every image as one 64-token view: faster, less detail on large images. */
-  splitImages: v.optional(v.picklist(['auto', 'never']), 'auto'),
+  /**
+   * 'auto' tiles only images larger than one tile; 'never' reads every image as one 64-token
+   * view (faster, less detail); 'always' tiles every image, as the processor's default does.
+   */
+  splitImages: v.optional(v.picklist(['auto', 'never', 'always']), 'auto'),
   /** 'reencode' is transformers.js' documented flow (the image re-read every turn): for comparison. */
   followUps: v.optional(v.picklist(['kv-cache', 'reencode']), 'kv-cache'),
   dtypeOverrides: v.partial(

@@ -94,6 +94,14 @@ export function shouldSplit(image: { width: number; height: number }, tileSize: 
   return Math.max(image.width, image.height) > tileSize;
 }
 
+export function splitFor(
+  mode: EngineSettings['splitImages'],
+  image: { width: number; height: number },
+  tileSize: number,
+): boolean {
+  return mode === 'always' || (mode !== 'never' && shouldSplit(image, tileSize));
+}
+
 function withLoadTime(outcome: AskOutcome, loadMs: number): AskOutcome {
   return outcome.outcome === 'done'
     ? { outcome: 'done', stats: { ...outcome.stats, loadMs } }
@@ -350,9 +358,11 @@ export function createVlmEngine(deps: EngineDeps) {
       let inputs: Awaited<ReturnType<ChatProcessor['prepare']>>;
       try {
         inputs = await processor.prepare(text, conversation.image, {
-          splitImage:
-            request.settings.splitImages !== 'never' &&
-            shouldSplit(conversation.image, processor.tileSize),
+          splitImage: splitFor(
+            request.settings.splitImages,
+            conversation.image,
+            processor.tileSize,
+          ),
         });
       } catch {
         throw new UserFacingError(

@@ -32,7 +32,13 @@ afterAll(() => mirror.stop());
 let nextId = 0;
 function ask(
   engine: ReturnType<typeof createNodeEngine>['engine'],
-  fields: { question: string; image?: ImageInput; conversationId?: string; maxNewTokens?: number },
+  fields: {
+    question: string;
+    image?: ImageInput;
+    conversationId?: string;
+    maxNewTokens?: number;
+    settings?: typeof settings;
+  },
   onToken: (text: string) => void = () => {},
   signal = new AbortController().signal,
 ) {
@@ -224,6 +230,14 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
     if (one.outcome !== 'done' || many.outcome !== 'done') throw new Error('expected done');
     expect(one.stats.imageTokens).toBe(64);
     expect(many.stats.imageTokens).toBe(5 * 64);
+    // 'always' is the processor's own default: the thumbnail is upscaled and tiled.
+    const tiled = await ask(engine, {
+      question: 'What is it?',
+      image: asBytes(small),
+      settings: { ...settings, splitImages: 'always' },
+    });
+    if (tiled.outcome !== 'done') throw new Error('expected done');
+    expect(tiled.stats.imageTokens).toBe(5 * 64);
   });
 
   test('an unreachable mirror gives one plain sentence', async () => {
