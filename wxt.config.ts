@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
@@ -31,7 +32,24 @@ function noRemoteCode(): Plugin {
   };
 }
 
+/**
+ * `npm run bench` builds the same extension plus one unlisted page that runs the reference
+ * transformers.js flow beside Glimpse's engine. It goes to its own folder and never ships.
+ */
+const BENCH_BUILD = process.env.GLIMPSE_BENCH === '1';
+
 export default defineConfig({
+  ...(BENCH_BUILD ? { outDir: '.output/bench' } : {}),
+  hooks: {
+    'entrypoints:found': (_wxt, infos) => {
+      if (!BENCH_BUILD) return;
+      infos.push({
+        name: 'bench',
+        inputPath: resolve(import.meta.dirname, 'bench/reference-page/index.html'),
+        type: 'unlisted-page',
+      });
+    },
+  },
   vite: () => ({
     plugins: [preact(), noRemoteCode()],
     build: { chunkSizeWarningLimit: 2000 },

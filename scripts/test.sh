@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: type check, lint, unit, production builds (Chrome and Firefox), end to end.
+# The whole suite: type check, lint, unit, production builds (Chrome and Firefox), end to end,
+# and a smoke run of the bench harness.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
@@ -27,5 +28,7 @@ step "integration (transformers.js on onnxruntime-node)" npx vitest run --projec
 step "build (chrome-mv3)" npx wxt build
 step "build (firefox-mv2)" npx wxt build -b firefox
 step "end to end" env GLIMPSE_E2E_SKIP_BUILD=1 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json"
+# The bench harness on the tiny model, so it cannot rot; its figures mean nothing (npm run bench).
+step "bench harness smoke (tiny model)" node --import tsx bench/run.ts --smoke
 
 node scripts/lib/summarize-tests.mjs "$reports" "${#failed_steps[@]}" "${failed_steps[@]}"

@@ -1,0 +1,161 @@
+/**
+ * The documented transformers.js SmolVLM usage, as the public demo runs it: AutoProcessor +
+ * AutoModelForVision2Seq, the chat template over the whole conversation, the processor's own
+ * image splitting, greedy `generate` with a streamer, and the image re-encoded every turn.
+ * Runs in an extension page of the bench build, on the same ORT files, threads and model as Glimpse.
+ */
+import {
+  AutoModelForVision2Seq,
+  AutoProcessor,
+  env,
+  RawImage,
+  type Tensor,
+  TextStreamer,
+} from '@huggingface/transformers';
+import type { OrtRuntime } from '@/src/vlm/ort-runtime';
+
+export interface ReferenceLoad {
+  modelId: string;
+  remoteHost: string;
+  device: 'webgpu' | 'wasm';
+  dtype: Record<string, string>;
+}
+
+export interface ReferenceTurn {
+  /** A new conversation starts with an image; a follow-up sends none. */
+  image?: { base64: string; contentType: string };
+  question: string;
+  maxNewTokens: number;
+}
+
+export interface ReferenceStats {
+  promptTokens: number;
+  imageTokens: number;
+  newTokens: number;
+  ttftMs: number;
+  tokensPerSecond: number;
+  totalMs: number;
+  /** Where decode time goes: ms per new token inside the decoder's ORT session.run, and overall. */
+  profile: { decoderRunMsPerToken: number; msPerToken: number; onnxShare: number };
+}
+
+type Message = { role: 'user' | 'assistant'; content: { type: string; text?: string }[] };
+type Processor = Awaited<ReturnType<typeof AutoProcessor.from_pretrained>>;
+type Model = Awaited<ReturnType<typeof AutoModelForVision2Seq.from_pretrained>>;
+
+export function createReferenceFlow(runtime: OrtRuntime) {
+  let processor: Processor | null = null;
+  let model: Model | null = null;
+  let image: RawImage | null = null;
+  let messages: Message[] = [];
+  // Durations of the decoder's session.run calls, to tell ORT's kernels from everything else.
+  let decoderRuns: number[] = [];
+
+  function timeDecoderRuns(loaded: Model) {
+    const sessions = (loaded as unknown as { sessions: Record<string, TimedSession> }).sessions;
+    const decoder = sessions.decoder_model_merged;
+    if (!decoder) return;
+    const run = decoder.run.bind(decoder);
+    decoder.run = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await run(...args);
+      } finally {
+        decoderRuns.push(performance.now() - started);
+      }
+    };
+  }
+
+  return {
+    async load(options: ReferenceLoad): Promise<{ loadMs: number }> {
+      const started = performance.now();
+      env.allowLocalModels = false;
+      env.remoteHost = options.remoteHost;
+      const wasm = env.backends.onnx.wasm;
+      if (wasm) {
+        wasm.wasmPaths = runtime.wasmPaths;
+        wasm.numThreads = runtime.wasmThreads;
+      }
+      await model?.dispose();
+      processor = await AutoProcessor.from_pretrained(options.modelId);
+      model = await AutoModelForVision2Seq.from_pretrained(options.modelId, {
+        device: options.device,
+        dtype: options.dtype as never,
+      });
+      timeDecoderRuns(model);
+      return { loadMs: performance.now() - started };
+    },
+
+    async ask(turn: ReferenceTurn): Promise<ReferenceStats> {
+      if (!processor || !model) throw new Error('load() first');
+      const started = performance.now();
+      if (turn.image) {
+        const bytes = Uint8Array.from(atob(turn.image.base64), (c) => c.charCodeAt(0));
+        image = await RawImage.fromBlob(new Blob([bytes], { type: turn.image.contentType }));
+        messages = [];
+      }
+      if (!image) throw new Error('The first turn needs an image');
+      messages.push({
+        role: 'user',
+        content: [
+          ...(messages.length === 0 ? [{ type: 'image' }] : []),
+          { type: 'text', text: turn.question },
+        ],
+      });
+      const text = processor.apply_chat_template(messages as never, {
+        add_generation_prompt: true,
+      }) as string;
+      const inputs = (await (processor as unknown as CallableProcessor)(text, [image])) as {
+        input_ids: Tensor;
+      };
+      let firstTokenAt = 0;
+      let newTokens = 0;
+      let answer = '';
+      decoderRuns = [];
+      const streamer = new TextStreamer(processor.tokenizer as never, {
+        skip_prompt: true,
+        skip_special_tokens: true,
+        callback_function: (piece: string) => {
+          answer += piece;
+        },
+        token_callback_function: () => {
+          if (firstTokenAt === 0) firstTokenAt = performance.now();
+          newTokens++;
+        },
+      });
+      await model.generate({
+        ...inputs,
+        max_new_tokens: turn.maxNewTokens,
+        do_sample: false,
+        streamer,
+      });
+      const ended = performance.now();
+      messages.push({ role: 'assistant', content: [{ type: 'text', text: answer }] });
+      const ids = Array.from(inputs.input_ids.data as BigInt64Array);
+      const imageTokenId = BigInt(
+        (model.config as unknown as { image_token_id: number }).image_token_id,
+      );
+      const decodeSeconds = (ended - firstTokenAt) / 1000;
+      // The first run is the prefill; the rest each produce one token.
+      const decodeRuns = decoderRuns.slice(1);
+      const decoderRunMsPerToken = decodeRuns.reduce((a, b) => a + b, 0) / decodeRuns.length;
+      const msPerToken = newTokens > 1 ? (ended - firstTokenAt) / (newTokens - 1) : Number.NaN;
+      return {
+        promptTokens: ids.length,
+        imageTokens: ids.filter((id) => id === imageTokenId).length,
+        newTokens,
+        ttftMs: firstTokenAt - started,
+        tokensPerSecond: newTokens > 1 ? (newTokens - 1) / decodeSeconds : 0,
+        totalMs: ended - started,
+        profile: {
+          decoderRunMsPerToken,
+          msPerToken,
+          onnxShare: decoderRunMsPerToken / msPerToken,
+        },
+      };
+    },
+  };
+}
+
+type TimedSession = { run: (...args: unknown[]) => Promise<unknown> };
+type CallableProcessor = (text: string, images: RawImage[]) => Promise<unknown>;
