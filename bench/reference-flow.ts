@@ -12,6 +12,7 @@ import {
   type Tensor,
   TextStreamer,
 } from '@huggingface/transformers';
+import type { GenerationStats } from '@/src/messaging/protocol';
 import type { OrtRuntime } from '@/src/vlm/ort-runtime';
 
 export interface ReferenceLoad {
@@ -28,13 +29,12 @@ export interface ReferenceTurn {
   maxNewTokens: number;
 }
 
-export interface ReferenceStats {
-  promptTokens: number;
-  imageTokens: number;
-  newTokens: number;
-  ttftMs: number;
-  tokensPerSecond: number;
-  totalMs: number;
+/** The engine's figures, measured the same way, so the two flows compare field for field. */
+export interface ReferenceStats
+  extends Pick<
+    GenerationStats,
+    'promptTokens' | 'imageTokens' | 'newTokens' | 'ttftMs' | 'tokensPerSecond' | 'totalMs'
+  > {
   /** Where decode time goes: ms per new token inside the decoder's ORT session.run, and overall. */
   profile: { decoderRunMsPerToken: number; msPerToken: number; onnxShare: number };
 }
