@@ -5,16 +5,20 @@ import {
   type AskPortEvent,
   type AskPortMessage,
   type EngineStatus,
+  type PrefillMessage,
 } from '@/src/messaging/protocol';
 import { type RawPort, type TypedPort, typedPort } from '@/src/messaging/typed-port';
 
 export const CONNECTION_LOST = 'Glimpse lost its connection while answering. Ask again.';
 
 export type AskFields = Omit<AskMessage, 'type'>;
+export type PrefillFields = Omit<PrefillMessage, 'type'>;
 
 /** How the panel talks to the engine; the port implementation is below, tests pass fakes. */
 export interface ChatTransport {
   ask(fields: AskFields, onEvent: (event: AskPortEvent) => void): void;
+  /** Reads the image before any question; ends with `prefilled`, `error` or `cancelled`. */
+  prefill?(fields: PrefillFields, onEvent: (event: AskPortEvent) => void): void;
   cancel(requestId: string): void;
   endConversation(conversationId: string): void;
   onStatus(listener: (status: EngineStatus) => void): void;
@@ -42,7 +46,12 @@ export function createPortTransport(
       }
       const listener = pending.get(event.requestId);
       listener?.(event);
-      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled')
+      if (
+        event.type === 'done' ||
+        event.type === 'prefilled' ||
+        event.type === 'error' ||
+        event.type === 'cancelled'
+      )
         pending.delete(event.requestId);
     });
     next.onDisconnect(() => {
@@ -59,6 +68,10 @@ export function createPortTransport(
     ask(fields, onEvent) {
       pending.set(fields.requestId, onEvent);
       ensurePort().post({ type: 'ask', ...fields });
+    },
+    prefill(fields, onEvent) {
+      pending.set(fields.requestId, onEvent);
+      ensurePort().post({ type: 'prefill', ...fields });
     },
     cancel(requestId) {
       if (pending.has(requestId)) port?.post({ type: 'cancel', requestId });

@@ -27,6 +27,8 @@ export interface ChatDeps {
   copy(text: string): Promise<void>;
   /** Opens Glimpse's Options page, where model, mirror and backend are set. */
   openSettings(): void;
+  /** Clock for the TTFT measured from the click; performance.now() unless a test says otherwise. */
+  now?(): number;
 }
 
 export const MAX_QUESTION_LENGTH = 4000;
@@ -42,6 +44,14 @@ export const ChatModel = createModel((deps: ChatDeps) => {
   );
   // Until a turn has run, the engine has no conversation: every ask carries the image.
   let established = false;
+  const now = deps.now ?? (() => performance.now());
+
+  // Read the image while the user is still choosing: the first question then feeds only its own
+  // tokens. It gives way to any question; the answer is the same with or without it.
+  const prefillId = deps.image && deps.transport.prefill ? deps.newId() : null;
+  if (prefillId && deps.image) {
+    deps.transport.prefill?.({ requestId: prefillId, conversationId, image: deps.image }, () => {});
+  }
 
   const active = computed(
     () =>
@@ -69,6 +79,8 @@ export const ChatModel = createModel((deps: ChatDeps) => {
       ahead: signal(0),
     };
     turns.value = [...turns.value, turn];
+    const clickedAt = now();
+    let firstTokenAt: number | null = null;
     deps.transport.ask(
       {
         requestId: turn.id,
@@ -82,11 +94,15 @@ export const ChatModel = createModel((deps: ChatDeps) => {
             turn.ahead.value = event.ahead;
             return;
           case 'token':
+            firstTokenAt ??= now();
             turn.state.value = 'streaming';
             turn.answer.value += event.text;
             return;
           case 'done':
-            turn.stats.value = event.stats;
+            turn.stats.value = {
+              ...event.stats,
+              clickTtftMs: Math.round((firstTokenAt ?? now()) - clickedAt),
+            };
             turn.state.value = 'done';
             established = true;
             return;
@@ -152,6 +168,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     close() {
       const turn = active.value;
       if (turn) deps.transport.cancel(turn.id);
+      if (prefillId) deps.transport.cancel(prefillId);
       deps.transport.endConversation(conversationId);
       deps.transport.close();
     },

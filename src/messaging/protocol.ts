@@ -135,6 +135,20 @@ export interface GenerationStats {
   threads?: number;
   /** A sentence about this turn the user should see, e.g. that a long conversation started over. */
   notice?: string;
+  /** First turn: time reading the image into the cache (encoder + prefix), early or in this turn. */
+  prefillMs?: number;
+  /** First turn: the image was read while the panel waited for the question (not in `ttftMs`). */
+  prefilledEarly?: boolean;
+  /** Time from the click (the ask in the panel) to the first token; the panel fills it in. */
+  clickTtftMs?: number;
+}
+
+/** What reading an image ahead of the question cost. */
+export interface PrefillStats {
+  prefillMs: number;
+  loadMs: number;
+  imageTokens: number;
+  promptTokens: number;
 }
 
 /** Settings the engine needs; the background reads them from storage and sends them along. */
@@ -172,15 +186,27 @@ const AskFields = {
 /** Requester (panel, popup, options) → background, on the ASK_PORT. */
 export const AskPortMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ask'), ...AskFields }),
+  /**
+   * The panel opened: read the image into the conversation's cache before any question. It gives
+   * way to every question and ends with `prefilled`, `error` or `cancelled`.
+   */
+  v.object({
+    type: v.literal('prefill'),
+    requestId: id,
+    conversationId: id,
+    image: ImageInputSchema,
+  }),
   v.object({ type: v.literal('cancel'), requestId: id }),
   v.object({ type: v.literal('end-conversation'), conversationId: id }),
 ]);
 export type AskPortMessage = v.InferOutput<typeof AskPortMessageSchema>;
 export type AskMessage = Extract<AskPortMessage, { type: 'ask' }>;
+export type PrefillMessage = Extract<AskPortMessage, { type: 'prefill' }>;
 
 /** How every request ends: exactly one of done, error or cancelled. */
 export type RequestEnd =
   | { type: 'done'; requestId: string; stats: GenerationStats }
+  | { type: 'prefilled'; requestId: string; stats: PrefillStats }
   | { type: 'error'; requestId: string; message: string }
   | { type: 'cancelled'; requestId: string };
 
@@ -199,6 +225,7 @@ export type AskPortEvent =
 /** Background → engine (offscreen), on the ENGINE_PORT. */
 export type EngineCommand =
   | (AskMessage & { settings: EngineSettings & { idleMinutes?: number } })
+  | (PrefillMessage & { settings: EngineSettings & { idleMinutes?: number } })
   | { type: 'cancel'; requestId: string }
   | { type: 'end-conversation'; conversationId: string };
 
@@ -212,6 +239,11 @@ export const EngineEventSchema = v.variant('type', [
     type: v.literal('done'),
     requestId: id,
     stats: v.custom<GenerationStats>((s) => typeof s === 'object'),
+  }),
+  v.object({
+    type: v.literal('prefilled'),
+    requestId: id,
+    stats: v.custom<PrefillStats>((s) => typeof s === 'object'),
   }),
   v.object({ type: v.literal('error'), requestId: id, message: v.string() }),
   v.object({ type: v.literal('cancelled'), requestId: id }),

@@ -5,6 +5,7 @@ import type {
   EngineEvent,
   EngineStatus,
   GenerationStats,
+  PrefillMessage,
 } from '@/src/messaging/protocol';
 import type { TypedPort } from '@/src/messaging/typed-port';
 import { toUserMessage } from '@/src/messaging/user-error';
@@ -34,16 +35,23 @@ interface Job {
   /** Namespaced per requester, so two tabs can use the same ids without meeting. */
   id: string;
   requester: Requester;
-  message: AskMessage;
+  message: AskMessage | PrefillMessage;
+  /** A prefill stopped to let a question from another conversation go first: it runs again later. */
+  preempted?: boolean;
 }
 
 /**
  * The background's share of asking: one generation at a time in a fair queue across tabs,
  * the offscreen document started on demand, and every request ended by exactly one of
- * done, error or cancelled.
+ * done (prefilled), error or cancelled.
+ *
+ * Prefills (reading an image when a panel opens, before any question) are low priority: they
+ * run only when no question waits, and a question from another conversation stops the prefill
+ * under way at its next tile, then the prefill is queued again behind the questions.
  */
 export function createAskRouter(deps: RouterDeps) {
   const queue = new FairQueue<Job>();
+  const prefills = new FairQueue<Job>();
   const requesters = new Set<Requester>();
   let active: Job | null = null;
   let status: EngineStatus = { state: 'idle' };
@@ -74,6 +82,9 @@ export function createAskRouter(deps: RouterDeps) {
     if (!job || event.requestId !== job.id) return;
     const requestId = job.message.requestId;
     switch (event.type) {
+      case 'prefilled':
+        finishActive(() => ({ type: 'prefilled', requestId, stats: event.stats }));
+        return;
       case 'token':
         job.requester.port.post({ type: 'token', requestId, text: event.text });
         return;
@@ -85,6 +96,12 @@ export function createAskRouter(deps: RouterDeps) {
         finishActive(() => ({ type: 'error', requestId, message: event.message }));
         return;
       case 'cancelled':
+        if (job.preempted && requesters.has(job.requester)) {
+          active = null;
+          prefills.push(job.requester.key, { ...job, preempted: false });
+          void pump();
+          return;
+        }
         finishActive(() => ({ type: 'cancelled', requestId }));
         return;
     }
@@ -103,7 +120,7 @@ export function createAskRouter(deps: RouterDeps) {
 
   async function pump() {
     if (active) return;
-    const job = queue.shift();
+    const job = queue.shift() ?? prefills.shift();
     if (!job) return;
     active = job;
     announcePositions();
@@ -139,18 +156,31 @@ export function createAskRouter(deps: RouterDeps) {
     });
   }
 
+  /** A question arrived: the prefill under way for another conversation gives way. */
+  function preemptPrefill(question: Job) {
+    const job = active;
+    if (job?.message.type !== 'prefill' || job.preempted) return;
+    const sameConversation =
+      job.requester === question.requester &&
+      job.message.conversationId === question.message.conversationId;
+    if (sameConversation) return; // the question needs that image: let it finish
+    job.preempted = true;
+    void deps.control.ensure().then((engine) => engine.post({ type: 'cancel', requestId: job.id }));
+  }
+
   function cancel(requester: Requester, requestId: string) {
-    const removed = queue.remove(
-      (job) => job.requester === requester && job.message.requestId === requestId,
-    );
+    const match = (job: Job) => job.requester === requester && job.message.requestId === requestId;
+    const removed = [...queue.remove(match), ...prefills.remove(match)];
     if (removed.length > 0) {
       requester.port.post({ type: 'cancelled', requestId });
       return;
     }
-    if (active?.requester === requester && active.message.requestId === requestId) {
+    const job = active;
+    if (job?.requester === requester && job.message.requestId === requestId) {
+      job.preempted = false; // cancelled for good, not to be run again
       void deps.control
         .ensure()
-        .then((engine) => engine.post({ type: 'cancel', requestId: active?.id ?? '' }));
+        .then((engine) => engine.post({ type: 'cancel', requestId: job.id }));
     }
   }
 
@@ -159,7 +189,7 @@ export function createAskRouter(deps: RouterDeps) {
       return status;
     },
     get busy() {
-      return active !== null || queue.size > 0;
+      return active !== null || queue.size > 0 || prefills.size > 0;
     },
     /** `key` identifies the requester across reconnects (e.g. its tab), for fairness and ids. */
     connectRequester(port: RequesterPort, key: string) {
@@ -168,6 +198,16 @@ export function createAskRouter(deps: RouterDeps) {
       port.post({ type: 'status', status });
       port.onMessage((message) => {
         switch (message.type) {
+          case 'prefill': {
+            requester.conversations.add(message.conversationId);
+            prefills.push(requester.key, {
+              id: `${scoped(requester, message.requestId)}#${++serial}`,
+              requester,
+              message,
+            });
+            void pump();
+            return;
+          }
           case 'ask': {
             requester.conversations.add(message.conversationId);
             const job: Job = {
@@ -175,7 +215,15 @@ export function createAskRouter(deps: RouterDeps) {
               requester,
               message,
             };
+            // A prefill still waiting for this conversation is not needed: the question reads
+            // the image itself, the same way.
+            for (const waiting of prefills.remove(
+              (p) =>
+                p.requester === requester && p.message.conversationId === message.conversationId,
+            ))
+              port.post({ type: 'cancelled', requestId: waiting.message.requestId });
             queue.push(requester.key, job);
+            preemptPrefill(job);
             const ahead = queue.ordered().indexOf(job) + (active ? 1 : 0);
             port.post({ type: 'queued', requestId: message.requestId, ahead });
             void pump();
@@ -186,6 +234,14 @@ export function createAskRouter(deps: RouterDeps) {
             return;
           case 'end-conversation':
             requester.conversations.delete(message.conversationId);
+            for (const job of [active, ...prefills.ordered()]) {
+              if (
+                job?.message.type === 'prefill' &&
+                job.requester === requester &&
+                job.message.conversationId === message.conversationId
+              )
+                cancel(requester, job.message.requestId);
+            }
             if (deps.control.attached) {
               void deps.control.ensure().then((engine) =>
                 engine.post({
@@ -200,7 +256,11 @@ export function createAskRouter(deps: RouterDeps) {
       port.onDisconnect(() => {
         requesters.delete(requester);
         queue.remove((job) => job.requester === requester);
-        if (![...requesters].some((r) => r.key === requester.key)) queue.forget(requester.key);
+        prefills.remove((job) => job.requester === requester);
+        if (![...requesters].some((r) => r.key === requester.key)) {
+          queue.forget(requester.key);
+          prefills.forget(requester.key);
+        }
         if (active?.requester === requester) {
           const job = active;
           void deps.control
@@ -222,7 +282,7 @@ export function createAskRouter(deps: RouterDeps) {
     },
     /** The offscreen document says it has been idle: close it unless work arrived meanwhile. */
     async closeIfIdle(): Promise<boolean> {
-      if (active || queue.size > 0) return false;
+      if (active || queue.size > 0 || prefills.size > 0) return false;
       await deps.control.close();
       status = { state: 'idle' };
       deps.onStatus(status);

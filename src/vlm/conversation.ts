@@ -39,3 +39,43 @@ export function followUpSuffix(
     );
   return rendered.slice(at + marker.length);
 }
+
+/** Placeholder for the first question when cutting the first turn at the image. */
+const QUESTION_SENTINEL = '\u241eGLIMPSE_QUESTION\u241e';
+
+/**
+ * The first turn cut in two: everything up to and including the image (the same for any
+ * question, so it can be prefilled while the user is still choosing), and the text the question
+ * adds after it. Both come from one rendering of the chat template, so nothing is re-ordered.
+ */
+export function firstTurnParts(
+  render: (messages: ChatMessage[], addGenerationPrompt: boolean) => string,
+  question: string,
+): { prefix: string; suffix: string } {
+  const rendered = render([userTurn(QUESTION_SENTINEL, true)], true);
+  const at = rendered.indexOf(QUESTION_SENTINEL);
+  if (at < 0) throw new Error('The chat template dropped the question.');
+  return {
+    prefix: rendered.slice(0, at),
+    suffix: `${question}${rendered.slice(at + QUESTION_SENTINEL.length)}`,
+  };
+}
+
+/**
+ * Where to cut an image prefix so each piece holds one tile's image tokens: each cut falls right
+ * after a run of image tokens, and the last piece takes whatever follows the last run. Returns
+ * the end index of every piece; one piece when the runs don't match the tiles.
+ */
+export function tileChunkEnds(
+  ids: readonly bigint[],
+  imageTokenId: bigint,
+  tiles: number,
+): number[] {
+  const ends: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] === imageTokenId && ids[i + 1] !== imageTokenId) ends.push(i + 1);
+  }
+  if (ends.length !== tiles || ends.length === 0) return [ids.length];
+  ends[ends.length - 1] = ids.length;
+  return ends;
+}

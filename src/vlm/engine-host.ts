@@ -87,6 +87,29 @@ export function createEngineHost(deps: EngineHostDeps) {
           });
         return;
       }
+      case 'prefill': {
+        const { requestId } = command;
+        const controller = new AbortController();
+        running.set(requestId, controller);
+        idleMinutes = command.settings.idleMinutes ?? idleMinutes;
+        armIdleTimer();
+        deps.engine
+          .prefill(command, controller.signal)
+          .then(
+            (outcome) =>
+              send(
+                outcome.outcome === 'done'
+                  ? { type: 'prefilled', requestId, stats: outcome.stats }
+                  : { type: 'cancelled', requestId },
+              ),
+            (error: unknown) => send({ type: 'error', requestId, message: toUserMessage(error) }),
+          )
+          .finally(() => {
+            running.delete(requestId);
+            armIdleTimer();
+          });
+        return;
+      }
       case 'cancel':
         running.get(command.requestId)?.abort();
         return;

@@ -7,10 +7,18 @@ import type {
   FileProgress,
   GenerationStats,
   ImageInput,
+  PrefillMessage,
+  PrefillStats,
 } from '@/src/messaging/protocol';
 import { UserFacingError } from '@/src/messaging/user-error';
 import { chooseBackend, chooseDtypes, type GpuProbe } from './backend';
-import { assistantTurn, followUpSuffix, userTurn } from './conversation';
+import {
+  assistantTurn,
+  firstTurnParts,
+  followUpSuffix,
+  tileChunkEnds,
+  userTurn,
+} from './conversation';
 import type { AcquiredImage } from './image-acquire';
 import { describeLoadError } from './load-errors';
 import { modelName } from './model-registry';
@@ -20,6 +28,7 @@ import {
   type ChatMessage,
   type ChatProcessor,
   type DynamicCache,
+  nextTask,
   type ProgressInfo,
   type RawImage,
   type TransformersModule,
@@ -52,6 +61,8 @@ export interface EngineDeps {
 
 export type AskRequest = AskMessage & { settings: EngineSettings };
 export type AskOutcome = { outcome: 'done'; stats: GenerationStats } | { outcome: 'cancelled' };
+export type PrefillRequest = PrefillMessage & { settings: EngineSettings };
+export type PrefillOutcome = { outcome: 'done'; stats: PrefillStats } | { outcome: 'cancelled' };
 
 interface LoadedModel {
   key: string;
@@ -75,6 +86,11 @@ interface Conversation {
   sequence: bigint[] | null;
   cache: DynamicCache | null;
   modelKey: string;
+  /**
+   * The first turn's image prefix in `cache` (`<|im_start|>User:<image…>`), before any question:
+   * null once a turn has run, or when the cache was dropped.
+   */
+  prefix: { ids: bigint[]; ms: number; split: boolean; early: boolean } | null;
 }
 
 const modelKey = (s: EngineSettings) =>
@@ -273,6 +289,7 @@ export function createVlmEngine(deps: EngineDeps) {
     void conversation.cache?.dispose();
     conversation.cache = null;
     conversation.sequence = null;
+    conversation.prefix = null;
   }
 
   function remember(id: string, conversation: Conversation) {
@@ -285,7 +302,9 @@ export function createVlmEngine(deps: EngineDeps) {
     }
   }
 
-  async function startConversation(request: AskRequest): Promise<Conversation> {
+  async function startConversation(request: {
+    image?: ImageInput | undefined;
+  }): Promise<Conversation> {
     if (!request.image) {
       throw new UserFacingError(
         'This conversation has ended. Right-click the image and choose "Ask Glimpse about this image" again.',
@@ -293,7 +312,77 @@ export function createVlmEngine(deps: EngineDeps) {
     }
     const acquired = await deps.acquireImage(request.image);
     const image = await deps.decodeImage(acquired);
-    return { image, history: [], sequence: null, cache: null, modelKey: '' };
+    return { image, history: [], sequence: null, cache: null, modelKey: '', prefix: null };
+  }
+
+  /**
+   * Feeds the first turn's image prefix into a fresh KV cache, one tile at a time: each piece
+   * is one vision-encoder run (one tile) and one decoder pass over that tile's tokens. A cancel
+   * lands between pieces: an encoder run under way finishes (WASM cannot interrupt a
+   * session.run), the next one does not start. Every first turn goes through here, prefilled
+   * early or not, so both feed the model exactly the same computations.
+   */
+  async function prefillImage(
+    loaded: LoadedModel,
+    conversation: Conversation,
+    settings: EngineSettings,
+    signal: AbortSignal,
+    early: boolean,
+  ): Promise<boolean> {
+    const { processor, model } = loaded;
+    if (conversation.modelKey !== loaded.key) dropCache(conversation);
+    conversation.modelKey = loaded.key;
+    const started = now();
+    const split = splitFor(settings.splitImages, conversation.image, processor.tileSize);
+    if (conversation.prefix && conversation.prefix.split === split) return true;
+    dropCache(conversation);
+    const { prefix } = firstTurnParts((m, g) => processor.renderChat(m, g), '');
+    let inputs: Awaited<ReturnType<ChatProcessor['prepare']>>;
+    try {
+      inputs = await processor.prepare(prefix, conversation.image, { splitImage: split });
+    } catch {
+      throw new UserFacingError(
+        "Glimpse couldn't prepare this image for the model. Try another image.",
+      );
+    }
+    const ids = Array.from(inputs.input_ids.data as BigInt64Array);
+    const tiles = inputs.pixel_values.dims[1] ?? 1;
+    const ends = tileChunkEnds(ids, loaded.imageTokenId, tiles);
+    const { Tensor, DynamicCache, ones } = deps.transformers;
+    const cache = new DynamicCache();
+    try {
+      for (const [index, end] of ends.entries()) {
+        if (signal.aborted) break;
+        const whole = ends.length === 1;
+        await model.generate({
+          input_ids: new Tensor('int64', BigInt64Array.from(ids.slice(0, end)), [1, end]),
+          attention_mask: ones([1, end]),
+          pixel_values: whole
+            ? inputs.pixel_values
+            : inputs.pixel_values.slice(null, [index, index + 1]),
+          pixel_attention_mask: whole
+            ? inputs.pixel_attention_mask
+            : inputs.pixel_attention_mask.slice(null, [index, index + 1]),
+          past_key_values: cache,
+          return_dict_in_generate: true,
+          do_sample: false,
+          max_new_tokens: 1,
+        });
+        // One task between pieces, so a cancel or a question from another tab is seen.
+        await nextTask();
+      }
+    } catch (error) {
+      void cache.dispose();
+      throw error;
+    }
+    if (signal.aborted || cache.get_seq_length() !== ids.length) {
+      void cache.dispose();
+      return false;
+    }
+    conversation.cache = cache;
+    conversation.sequence = ids;
+    conversation.prefix = { ids, ms: now() - started, split, early };
+    return true;
   }
 
   async function runTurn(
@@ -313,11 +402,14 @@ export function createVlmEngine(deps: EngineDeps) {
     let feed: Record<string, unknown>;
     let fedIds: bigint[];
     let reusedCache = false;
+    let prefill: NonNullable<Conversation['prefix']> | null = null;
     const { Tensor, DynamicCache, ones } = deps.transformers;
 
     const reuse = request.settings.followUps !== 'reencode';
     const followUp =
-      reuse && conversation.cache && conversation.sequence ? conversation.sequence : null;
+      reuse && conversation.history.length > 0 && conversation.cache && conversation.sequence
+        ? conversation.sequence
+        : null;
     let followUpIds: bigint[] | null = null;
     if (followUp) {
       const suffix = followUpSuffix(
@@ -349,6 +441,23 @@ export function createVlmEngine(deps: EngineDeps) {
         attention_mask: ones([1, followUpIds.length]),
       };
       reusedCache = true;
+    } else if (reuse && conversation.history.length === 0) {
+      // The first turn: the image prefix is in the cache (prefilled when the panel opened, or
+      // now), and only the question's own tokens are fed.
+      if (!(await prefillImage(loaded, conversation, request.settings, signal, false)))
+        return { outcome: 'cancelled' };
+      const prefix = conversation.prefix;
+      if (!prefix || !conversation.cache) throw new Error('The image prefix was not kept.');
+      prefill = prefix;
+      const { suffix } = firstTurnParts((m, g) => processor.renderChat(m, g), request.question);
+      const suffixIds = processor.tokenizer
+        .encode(suffix, { add_special_tokens: false })
+        .map(BigInt);
+      fedIds = [...prefix.ids, ...suffixIds];
+      feed = {
+        input_ids: new Tensor('int64', BigInt64Array.from(fedIds), [1, fedIds.length]),
+        attention_mask: ones([1, fedIds.length]),
+      };
     } else {
       const messages = [
         ...conversation.history,
@@ -414,6 +523,7 @@ export function createVlmEngine(deps: EngineDeps) {
       );
       conversation.sequence = sequence;
       conversation.cache = result.past_key_values;
+      conversation.prefix = null;
     } catch (error) {
       dropCache(conversation);
       throw error;
@@ -437,6 +547,7 @@ export function createVlmEngine(deps: EngineDeps) {
         totalMs: end - turnStart,
         reusedCache,
         loadMs: 0,
+        ...(prefill ? { prefillMs: Math.round(prefill.ms), prefilledEarly: prefill.early } : {}),
         ...(loaded.backend === 'wasm' ? { threads: deps.wasmThreads ?? 1 } : {}),
         ...(notice ? { notice } : {}),
       },
@@ -480,9 +591,54 @@ export function createVlmEngine(deps: EngineDeps) {
     }
   }
 
+  async function prefillNow(request: PrefillRequest, signal: AbortSignal): Promise<PrefillOutcome> {
+    const loadStart = now();
+    const loaded = await ensureModel(request.settings);
+    if (signal.aborted) return { outcome: 'cancelled' };
+    const loadMs = Math.round(now() - loadStart);
+    const conversation =
+      conversations.get(request.conversationId) ?? (await startConversation(request));
+    remember(request.conversationId, conversation);
+    if (conversation.history.length > 0 || request.settings.followUps === 'reencode')
+      return { outcome: 'done', stats: { prefillMs: 0, loadMs, imageTokens: 0, promptTokens: 0 } };
+    let prefilled: boolean;
+    try {
+      prefilled = await prefillImage(loaded, conversation, request.settings, signal, true);
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      throw new UserFacingError(
+        "Glimpse couldn't read this image. Ask again, or try another image.",
+      );
+    }
+    const prefix = conversation.prefix;
+    if (!prefilled || !prefix) return { outcome: 'cancelled' };
+    return {
+      outcome: 'done',
+      stats: {
+        prefillMs: Math.round(prefix.ms),
+        loadMs,
+        imageTokens: prefix.ids.filter((t) => t === loaded.imageTokenId).length,
+        promptTokens: prefix.ids.length,
+      },
+    };
+  }
+
+  function enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const turn = turns.then(work);
+    turns = turn.catch(() => undefined);
+    return turn;
+  }
+
   return {
     get status() {
       return status;
+    },
+    /**
+     * Reads the image into a conversation's KV cache before any question (the panel just
+     * opened): the first question then feeds only its own tokens. Same result as without.
+     */
+    prefill(request: PrefillRequest, signal: AbortSignal): Promise<PrefillOutcome> {
+      return enqueue(() => prefillNow(request, signal));
     },
     /** One turn at a time: the background queues fairly, this keeps the engine safe regardless. */
     ask(
@@ -490,9 +646,7 @@ export function createVlmEngine(deps: EngineDeps) {
       onToken: (text: string) => void,
       signal: AbortSignal,
     ): Promise<AskOutcome> {
-      const turn = turns.then(() => askNow(request, onToken, signal));
-      turns = turn.catch(() => undefined);
-      return turn;
+      return enqueue(() => askNow(request, onToken, signal));
     },
     endConversation(conversationId: string) {
       const conversation = conversations.get(conversationId);

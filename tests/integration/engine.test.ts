@@ -1,3 +1,4 @@
+import * as transformers from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EngineSettings, ImageInput } from '@/src/messaging/protocol';
 import { encodeBase64 } from '@/src/vlm/image-acquire';
@@ -260,5 +261,159 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
       "Couldn't download the model from 127.0.0.1:9. Check your connection, or set a mirror or import the files in Options.",
     );
     expect(statuses.at(-1)).toMatchObject({ state: 'error' });
+  });
+});
+
+describe('prefill: the image is read before the question', () => {
+  /** Records every token id the engine's streamer is given: the answer, token for token. */
+  function recordingEngine() {
+    const answers: bigint[][] = [];
+    class RecordingStreamer extends transformers.TextStreamer {
+      override put(value: bigint[][]) {
+        answers.at(-1)?.push(...(value[0] ?? []));
+        return super.put(value);
+      }
+    }
+    // Every model.generate call the engine makes: a prefill makes one per tile (max_new_tokens 1).
+    const generateCalls: { tiles: number; maxNewTokens: unknown }[] = [];
+    const hooks = { onGenerate: () => {} };
+    const AutoModelForVision2Seq = {
+      async from_pretrained(
+        ...args: Parameters<typeof transformers.AutoModelForVision2Seq.from_pretrained>
+      ) {
+        const model = await transformers.AutoModelForVision2Seq.from_pretrained(...args);
+        const generate = model.generate.bind(model);
+        model.generate = (params: Parameters<typeof generate>[0]) => {
+          const pixels = (params as { pixel_values?: { dims: number[] } }).pixel_values;
+          generateCalls.push({ tiles: pixels?.dims[1] ?? 0, maxNewTokens: params.max_new_tokens });
+          hooks.onGenerate();
+          return generate(params);
+        };
+        return model;
+      },
+    };
+    const { engine } = createNodeEngine({
+      transformers: {
+        ...transformers,
+        TextStreamer: RecordingStreamer,
+        AutoModelForVision2Seq,
+      } as unknown as typeof transformers,
+    });
+    return {
+      engine,
+      generateCalls,
+      hooks,
+      /** The new tokens of the next answer (the streamer skips the prompt's put). */
+      next() {
+        const tokens: bigint[] = [];
+        answers.push(tokens);
+        return tokens;
+      },
+    };
+  }
+  const prefill = (
+    engine: ReturnType<typeof createNodeEngine>['engine'],
+    conversationId: string,
+    image: ImageInput,
+    signal = new AbortController().signal,
+  ) =>
+    engine.prefill(
+      { type: 'prefill', requestId: `p${++nextId}`, conversationId, image, settings },
+      signal,
+    );
+
+  test('a prefilled conversation answers token for token as one that was not', async () => {
+    const { engine, next, generateCalls } = recordingEngine();
+    for (const [name, png, expected] of [
+      ['dark', dark, DARK_ANSWER],
+      ['bright', bright, BRIGHT_ANSWER],
+    ] as const) {
+      const image = asBytes(png);
+      // Without prefill: the question reads the image itself.
+      const plainTokens = next();
+      const plain = await ask(engine, {
+        question: 'What is it?',
+        image,
+        conversationId: `${name}-a`,
+      });
+      // The documented one-pass flow (whole prompt in one forward), as a third witness.
+      const onePassTokens = next();
+      await ask(engine, {
+        question: 'What is it?',
+        image,
+        conversationId: `${name}-ref`,
+        settings: { ...settings, followUps: 'reencode' },
+      });
+      // With prefill, finished before the question.
+      generateCalls.length = 0;
+      const early = await prefill(engine, `${name}-b`, image);
+      // One encoder run per tile: the points where a cancel can land.
+      expect(generateCalls).toEqual(Array(5).fill({ tiles: 1, maxNewTokens: 1 }));
+      expect(early).toMatchObject({ outcome: 'done' });
+      if (early.outcome !== 'done') throw new Error('expected done');
+      expect(early.stats.imageTokens).toBe(5 * 64); // split image: five tiles, prefilled tile by tile
+      const prefilledTokens = next();
+      const text: string[] = [];
+      const prefilled = await ask(
+        engine,
+        { question: 'What is it?', image, conversationId: `${name}-b` },
+        (t) => text.push(t),
+      );
+      if (plain.outcome !== 'done' || prefilled.outcome !== 'done')
+        throw new Error('expected done');
+      expect(prefilledTokens.length).toBeGreaterThan(5);
+      expect(prefilledTokens).toEqual(plainTokens);
+      expect(prefilledTokens).toEqual(onePassTokens);
+      expect(text.join('').trim()).toBe(expected);
+      expect(prefilled.stats).toMatchObject({ prefilledEarly: true, imageTokens: 5 * 64 });
+      expect(plain.stats.prefilledEarly).toBe(false);
+      // The prefilled question fed the same prompt, but the image was already in the cache.
+      expect(prefilled.stats.promptTokens).toBe(plain.stats.promptTokens);
+      // And its follow-ups go on from the same cache.
+      const followTokens = next();
+      const follow = await ask(engine, { question: 'Are you sure?', conversationId: `${name}-b` });
+      const plainFollowTokens = next();
+      await ask(engine, { question: 'Are you sure?', conversationId: `${name}-a` });
+      expect(follow).toMatchObject({ outcome: 'done', stats: { reusedCache: true } });
+      expect(followTokens).toEqual(plainFollowTokens);
+    }
+  });
+
+  test('a question asked while the prefill is still running waits for it and answers the same', async () => {
+    const { engine, next } = recordingEngine();
+    const image = asBytes(dark);
+    const plainTokens = next();
+    await ask(engine, { question: 'Describe it', image, conversationId: 'w-plain' });
+
+    const running = prefill(engine, 'w', image);
+    const duringTokens = next();
+    const during = await ask(engine, { question: 'Describe it', image, conversationId: 'w' });
+    expect(await running).toMatchObject({ outcome: 'done' });
+    expect(during).toMatchObject({ outcome: 'done', stats: { prefilledEarly: true } });
+    expect(duringTokens).toEqual(plainTokens);
+  });
+
+  test('a cancelled prefill stops between tiles and leaves the conversation usable', async () => {
+    const { engine, next, generateCalls, hooks } = recordingEngine();
+    const image = asBytes(bright);
+    const plainTokens = next();
+    await ask(engine, { question: 'What is it?', image, conversationId: 'x-plain' });
+
+    const controller = new AbortController();
+    generateCalls.length = 0;
+    // Cancel while the first tile's encoder run is under way: that run finishes, no other starts.
+    hooks.onGenerate = () => controller.abort();
+    const running = prefill(engine, 'x', image, controller.signal);
+    expect(await running).toEqual({ outcome: 'cancelled' });
+    hooks.onGenerate = () => {};
+    expect(generateCalls).toEqual([{ tiles: 1, maxNewTokens: 1 }]);
+    const afterTokens = next();
+    const after = await ask(engine, { question: 'What is it?', conversationId: 'x', image });
+    expect(after).toMatchObject({ outcome: 'done', stats: { prefilledEarly: false } });
+    expect(afterTokens).toEqual(plainTokens);
+
+    // Ending the conversation frees it: a later prefill for the same id starts over.
+    engine.endConversation('x');
+    expect(engine.hasConversation('x')).toBe(false);
   });
 });

@@ -8,12 +8,14 @@ import { createVlmEngine } from '@/src/vlm/engine';
 import { acquireImage, IMAGE_ERRORS } from '@/src/vlm/image-acquire';
 
 /** The real engine on onnxruntime-node, with a throwaway file cache and sharp decoding images. */
-export function createNodeEngine(options: { fetch?: typeof fetch } = {}) {
+export function createNodeEngine(
+  options: { fetch?: typeof fetch; transformers?: typeof transformers } = {},
+) {
   transformers.env.cacheDir = mkdtempSync(join(tmpdir(), 'glimpse-model-cache-'));
   transformers.env.useFSCache = true;
   const statuses: EngineStatus[] = [];
   const engine = createVlmEngine({
-    transformers,
+    transformers: options.transformers ?? transformers,
     probeGpu: async () => ({ available: false, shaderF16: false, adapter: '' }),
     acquireImage: (input) => acquireImage(input, options.fetch ?? fetch),
     decodeImage: async ({ bytes }) => {

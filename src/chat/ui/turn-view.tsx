@@ -18,8 +18,11 @@ function statsLine(turn: Turn): string | null {
   const speed = stats.tokensPerSecond > 0 ? ` · ${stats.tokensPerSecond.toFixed(0)} tokens/s` : '';
   const image = stats.reusedCache
     ? ' · image reused, not re-read'
-    : ` · image read (${stats.imageTokens} tokens)`;
-  return `${seconds} s${speed} · first word after ${Math.round(stats.ttftMs)} ms${image}`;
+    : stats.prefilledEarly
+      ? ` · image read before you asked (${stats.imageTokens} tokens, ${stats.prefillMs} ms)`
+      : ` · image read (${stats.imageTokens} tokens)`;
+  const firstWord = Math.round(stats.clickTtftMs ?? stats.ttftMs);
+  return `${seconds} s${speed} · first word after ${firstWord} ms${image}`;
 }
 
 export function TurnView({

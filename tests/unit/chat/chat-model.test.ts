@@ -187,3 +187,55 @@ describe('chat panel model', () => {
     expect(t.isClosed()).toBe(true);
   });
 });
+
+describe('reading the image before the question', () => {
+  test('a panel with a readable image asks for a prefill at once; closing it cancels the prefill', () => {
+    const t = fakeTransport();
+    const prefills: { requestId: string; conversationId: string }[] = [];
+    const model = new ChatModel({
+      transport: { ...t.transport, prefill: (fields) => prefills.push(fields) },
+      image,
+      newId: () => `id-${++ids}`,
+      copy: async () => {},
+      openSettings: () => {},
+    });
+    expect(prefills).toEqual([
+      { requestId: expect.any(String), conversationId: expect.any(String), image },
+    ]);
+    model.askQuick('describe');
+    // The question goes to the same conversation, still carrying the image (the prefill may lose).
+    expect(t.asked[0]).toMatchObject({ conversationId: prefills[0]?.conversationId, image });
+    model.close();
+    expect(t.cancelled).toContain(prefills[0]?.requestId);
+  });
+
+  test('no image, no prefill; the stats carry the TTFT measured from the click', () => {
+    const t = fakeTransport();
+    let clock = 1000;
+    const prefills: unknown[] = [];
+    const withoutImage = new ChatModel({
+      transport: { ...t.transport, prefill: (fields) => prefills.push(fields) },
+      image: null,
+      newId: () => `id-${++ids}`,
+      copy: async () => {},
+      openSettings: () => {},
+    });
+    expect(prefills).toEqual([]);
+    withoutImage.close();
+
+    const model = new ChatModel({
+      transport: t.transport,
+      image,
+      newId: () => `id-${++ids}`,
+      copy: async () => {},
+      openSettings: () => {},
+      now: () => clock,
+    });
+    model.askQuick('describe');
+    clock += 250;
+    t.emit(0, { type: 'token', text: 'A' });
+    clock += 500;
+    t.emit(0, { type: 'done', stats });
+    expect(model.turns.value[0]?.stats.value).toEqual({ ...stats, clickTtftMs: 250 });
+  });
+});

@@ -84,6 +84,18 @@ const ask = (requestId: string, conversationId = requestId): AskPortMessage => (
   image: { kind: 'url', url: 'https://example.com/a.png' },
 });
 const asks = (commands: EngineCommand[]) => commands.filter((c) => c.type === 'ask');
+const prefill = (requestId: string, conversationId: string): AskPortMessage => ({
+  type: 'prefill',
+  requestId,
+  conversationId,
+  image: { kind: 'url', url: 'https://example.com/a.png' },
+});
+const prefillStats = { prefillMs: 5, loadMs: 0, imageTokens: 64, promptTokens: 70 };
+/** The engine-side id of the last command of that type for that conversation. */
+const engineId = (commands: EngineCommand[], type: 'ask' | 'prefill', conversationId: string) => {
+  const found = commands.findLast((c) => c.type === type && c.conversationId === conversationId);
+  return found && 'requestId' in found ? found.requestId : '';
+};
 
 describe('ask router', () => {
   test('starts the offscreen document once, namespaces ids, and relays one stream to its requester', async () => {
@@ -207,5 +219,106 @@ describe('ask router', () => {
     await flush();
     expect(await t.router.closeIfIdle()).toBe(true);
     expect(t.documents()).toBe(0);
+  });
+
+  test('a prefill runs when nothing else waits, and ends with its stats', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(prefill('p1', 'c1'));
+    await flush();
+    expect(t.commands).toContainEqual(
+      expect.objectContaining({ type: 'prefill', conversationId: 'tab-1/c1' }),
+    );
+    t.engine({
+      type: 'prefilled',
+      requestId: engineId(t.commands, 'prefill', 'tab-1/c1'),
+      stats: prefillStats,
+    });
+    await flush();
+    expect(a.events).toContainEqual({ type: 'prefilled', requestId: 'p1', stats: prefillStats });
+    expect(t.router.busy).toBe(false);
+  });
+
+  test("prefills give way: any question goes first, and another tab's question stops the running prefill", async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    const b = t.requester('tab-2');
+    a.port.post(ask('a1', 'ca'));
+    a.port.post(prefill('pb', 'cb')); // queued behind a1
+    await flush();
+    b.port.post(ask('b1', 'cq')); // arrives later, still goes before the waiting prefill
+    t.engine({ type: 'done', requestId: engineId(t.commands, 'ask', 'tab-1/ca'), stats });
+    await flush();
+    expect(t.commands.filter((c) => c.type !== 'cancel').map((c) => c.type)).toEqual([
+      'ask',
+      'ask',
+    ]);
+    t.engine({ type: 'done', requestId: engineId(t.commands, 'ask', 'tab-2/cq'), stats });
+    await flush();
+    // Now the prefill runs; a question from tab-2 stops it at its next tile.
+    const prefillId = engineId(t.commands, 'prefill', 'tab-1/cb');
+    expect(prefillId).not.toBe('');
+    b.port.post(ask('b2', 'cq'));
+    await flush();
+    expect(t.commands).toContainEqual({ type: 'cancel', requestId: prefillId });
+    t.engine({ type: 'cancelled', requestId: prefillId });
+    await flush();
+    // tab-1 is not told its prefill was cancelled: it runs again after the question.
+    expect(a.events.some((e) => e.type === 'cancelled')).toBe(false);
+    expect(asks(t.commands).filter((c) => c.conversationId === 'tab-2/cq')).toHaveLength(2);
+    expect(t.commands.filter((c) => c.type === 'prefill')).toHaveLength(1);
+    t.engine({ type: 'done', requestId: engineId(t.commands, 'ask', 'tab-2/cq'), stats });
+    await flush();
+    expect(t.commands.filter((c) => c.type === 'prefill')).toHaveLength(2);
+    t.engine({
+      type: 'prefilled',
+      requestId: engineId(t.commands, 'prefill', 'tab-1/cb'),
+      stats: prefillStats,
+    });
+    await flush();
+    expect(a.events).toContainEqual({ type: 'prefilled', requestId: 'pb', stats: prefillStats });
+  });
+
+  test("a question for the prefill's own conversation waits for it instead of stopping it", async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(prefill('p', 'c'));
+    await flush();
+    a.port.post(ask('q', 'c'));
+    await flush();
+    expect(t.commands.some((c) => c.type === 'cancel')).toBe(false);
+    t.engine({
+      type: 'prefilled',
+      requestId: engineId(t.commands, 'prefill', 'tab-1/c'),
+      stats: prefillStats,
+    });
+    await flush();
+    expect(asks(t.commands)).toHaveLength(1);
+  });
+
+  test('a waiting prefill is dropped when its question comes first; ending the conversation cancels one that runs', async () => {
+    const t = setup();
+    const a = t.requester('tab-1');
+    a.port.post(ask('busy', 'other'));
+    a.port.post(prefill('p1', 'c1'));
+    await flush();
+    a.port.post(ask('q1', 'c1'));
+    await flush();
+    expect(a.events).toContainEqual({ type: 'cancelled', requestId: 'p1' });
+
+    const b = t.requester('tab-2');
+    t.engine({ type: 'done', requestId: engineId(t.commands, 'ask', 'tab-1/other'), stats });
+    await flush();
+    t.engine({ type: 'done', requestId: engineId(t.commands, 'ask', 'tab-1/c1'), stats });
+    b.port.post(prefill('p2', 'c2'));
+    await flush();
+    const running = engineId(t.commands, 'prefill', 'tab-2/c2');
+    b.port.post({ type: 'end-conversation', conversationId: 'c2' });
+    await flush();
+    expect(t.commands).toContainEqual({ type: 'cancel', requestId: running });
+    t.engine({ type: 'cancelled', requestId: running });
+    await flush();
+    expect(b.events).toContainEqual({ type: 'cancelled', requestId: 'p2' });
+    expect(t.commands.filter((c) => c.type === 'prefill')).toHaveLength(1);
   });
 });
