@@ -268,9 +268,12 @@ describe('prefill: the image is read before the question', () => {
   /** Records every token id the engine's streamer is given: the answer, token for token. */
   function recordingEngine() {
     const answers: bigint[][] = [];
+    // generate() puts the prompt first, then each new token: keep only the new ones.
     class RecordingStreamer extends transformers.TextStreamer {
+      promptSeen = false;
       override put(value: bigint[][]) {
-        answers.at(-1)?.push(...(value[0] ?? []));
+        if (this.promptSeen) answers.at(-1)?.push(...(value[0] ?? []));
+        this.promptSeen = true;
         return super.put(value);
       }
     }
