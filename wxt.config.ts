@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
-import type { Plugin } from 'vite';
+import { defaultClientConditions, type Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 const REMOTE_CODE_HOSTS = ['cdn.jsdelivr.net', 'unpkg.com', 'cdnjs.cloudflare.com'];
@@ -32,6 +32,43 @@ function noRemoteCode(): Plugin {
   };
 }
 
+const ORT_API = {
+  plain: 'onnxruntime-web/wasm',
+  jspi: 'onnxruntime-web/jspi',
+} as const;
+
+/**
+ * transformers.js imports onnxruntime-web's asyncify build ("onnxruntime-web/webgpu"), about 2×
+ * slower per decode step than the plain build on WASM and than JSPI on WebGPU. Importing
+ * `@huggingface/transformers?ort=plain` (or `=jspi`) gives a copy of it bound to that build
+ * instead; src/vlm/ort-runtime.ts loads the one the backend needs.
+ */
+function transformersOnOrtBuild(): Plugin {
+  const variant = /^@huggingface\/transformers\?ort=(plain|jspi)$/;
+  return {
+    name: 'glimpse:transformers-ort-build',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      const build = variant.exec(source)?.[1];
+      if (!build) return null;
+      const resolved = await this.resolve('@huggingface/transformers', importer, {
+        skipSelf: true,
+      });
+      return resolved ? `${resolved.id}?ort=${build}` : null;
+    },
+    transform(code, id) {
+      const build = /@huggingface\/transformers.*\?ort=(plain|jspi)$/.exec(id)?.[1] as
+        | keyof typeof ORT_API
+        | undefined;
+      if (!build) return null;
+      const from = 'from "onnxruntime-web/webgpu"';
+      if (!code.includes(from))
+        this.error('transformers.js no longer imports onnxruntime-web/webgpu');
+      return code.replace(from, `from "${ORT_API[build]}"`);
+    },
+  };
+}
+
 /**
  * `npm run bench` builds the same extension plus one unlisted page that runs the reference
  * transformers.js flow beside Glimpse's engine. It goes to its own folder and never ships.
@@ -51,8 +88,11 @@ export default defineConfig({
     },
   },
   vite: () => ({
-    plugins: [preact(), noRemoteCode()],
+    plugins: [preact(), transformersOnOrtBuild(), noRemoteCode()],
     build: { chunkSizeWarningLimit: 2000 },
+    // onnxruntime-web's API modules without a .wasm baked in: Glimpse ships exactly the builds
+    // it loads (src/vlm/ort-runtime.ts), not every build a bundled entry would pull in.
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   }),
   manifest: ({ browser }) => ({
     name: 'Glimpse',

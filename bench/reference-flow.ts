@@ -4,16 +4,14 @@
  * image splitting, greedy `generate` with a streamer, and the image re-encoded every turn.
  * Runs in an extension page of the bench build, on the same ORT files, threads and model as Glimpse.
  */
-import {
+import type {
   AutoModelForVision2Seq,
   AutoProcessor,
-  env,
   RawImage,
-  type Tensor,
-  TextStreamer,
+  Tensor,
 } from '@huggingface/transformers';
 import type { GenerationStats } from '@/src/messaging/protocol';
-import type { OrtRuntime } from '@/src/vlm/ort-runtime';
+import type { OrtLoader, OrtRuntime } from '@/src/vlm/ort-runtime';
 
 export interface ReferenceLoad {
   modelId: string;
@@ -43,7 +41,12 @@ type Message = { role: 'user' | 'assistant'; content: { type: string; text?: str
 type Processor = Awaited<ReturnType<typeof AutoProcessor.from_pretrained>>;
 type Model = Awaited<ReturnType<typeof AutoModelForVision2Seq.from_pretrained>>;
 
-export function createReferenceFlow(runtime: OrtRuntime) {
+/**
+ * The reference gets transformers.js from the same loader as the engine, so it runs on the same
+ * onnxruntime-web build (loaded by the first backend asked for in the page).
+ */
+export function createReferenceFlow(loader: OrtLoader) {
+  let runtime: OrtRuntime | null = null;
   let processor: Processor | null = null;
   let model: Model | null = null;
   let image: RawImage | null = null;
@@ -67,8 +70,12 @@ export function createReferenceFlow(runtime: OrtRuntime) {
   }
 
   return {
-    async load(options: ReferenceLoad): Promise<{ loadMs: number }> {
+    async load(options: ReferenceLoad): Promise<{ loadMs: number; ortBuild: string }> {
       const started = performance.now();
+      const loaded = await loader.forBackend(options.device);
+      if ('unavailable' in loaded) throw new Error(loaded.unavailable);
+      runtime = loaded;
+      const { env, AutoProcessor, AutoModelForVision2Seq } = runtime.transformers;
       env.allowLocalModels = false;
       env.remoteHost = options.remoteHost;
       const wasm = env.backends.onnx.wasm;
@@ -83,11 +90,12 @@ export function createReferenceFlow(runtime: OrtRuntime) {
         dtype: options.dtype as never,
       });
       timeDecoderRuns(model);
-      return { loadMs: performance.now() - started };
+      return { loadMs: performance.now() - started, ortBuild: runtime.build };
     },
 
     async ask(turn: ReferenceTurn): Promise<ReferenceStats> {
-      if (!processor || !model) throw new Error('load() first');
+      if (!processor || !model || !runtime) throw new Error('load() first');
+      const { RawImage, TextStreamer } = runtime.transformers;
       const started = performance.now();
       if (turn.image) {
         const bytes = Uint8Array.from(atob(turn.image.base64), (c) => c.charCodeAt(0));

@@ -1,6 +1,10 @@
 import { createPortTransport } from '@/src/chat/ask-transport';
 import type { GenerationStats, ImageInput } from '@/src/messaging/protocol';
-import { ortRuntime } from '@/src/vlm/ort-runtime';
+import { wasmThreadCount } from '@/src/vlm/backend';
+import type { OrtBuild } from '@/src/vlm/ort-runtime';
+import { createOrtLoader } from '@/src/vlm/ort-runtime';
+import { loadBuild } from '../ort-builds';
+import { type RawDecodeOptions, rawDecode } from '../raw-ort';
 import { createReferenceFlow } from '../reference-flow';
 
 export interface OursTurn {
@@ -18,7 +22,7 @@ export interface OursResult {
   error?: string;
 }
 
-const runtime = ortRuntime();
+const loader = createOrtLoader();
 const transport = createPortTransport();
 
 function askOurs(turn: OursTurn): Promise<OursResult> {
@@ -34,13 +38,19 @@ function askOurs(turn: OursTurn): Promise<OursResult> {
 }
 
 const bench = {
-  reference: createReferenceFlow(runtime),
+  reference: createReferenceFlow(loader),
   askOurs,
   endConversation: (id: string) => transport.endConversation(id),
+  /** The decoder's session.run alone, on one ORT build: load this page fresh for each build. */
+  async rawDecode(build: OrtBuild, options: RawDecodeOptions) {
+    const { ort, wasmPaths } = await loadBuild(build);
+    return rawDecode(ort, wasmPaths, options);
+  },
+  jspiSupported: () => typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function',
   info: () => ({
     crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
-    wasmThreads: runtime.wasmThreads,
+    wasmThreads: wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency),
     userAgent: navigator.userAgent,
   }),
 };

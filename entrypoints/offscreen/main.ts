@@ -1,4 +1,5 @@
-import * as transformers from '@huggingface/transformers';
 import { setupOffscreenEngine } from '@/src/vlm/setup-offscreen';
 
-setupOffscreenEngine(transformers);
+// transformers.js is imported by the engine when it loads a model, on the onnxruntime-web
+// build that backend runs fastest on (src/vlm/ort-runtime.ts).
+setupOffscreenEngine();

@@ -112,6 +112,8 @@ export type EngineStatus =
       backend: Backend;
       backendReason: string;
       dtypes: DtypeMap;
+      /** The onnxruntime-web build loaded: plain (WASM only), jspi or asyncify. */
+      ortBuild?: 'plain' | 'jspi' | 'asyncify';
       /** A sentence about something the user should know, e.g. a fallback to WASM. */
       notice?: string;
     }
@@ -135,6 +137,8 @@ export interface GenerationStats {
   threads?: number;
   /** A sentence about this turn the user should see, e.g. that a long conversation started over. */
   notice?: string;
+  /** The onnxruntime-web build that ran it (browser only). */
+  ortBuild?: 'plain' | 'jspi' | 'asyncify';
   /** First turn: time reading the image into the cache (encoder + prefix), early or in this turn. */
   prefillMs?: number;
   /** First turn: the image was read while the panel waited for the question (not in `ttftMs`). */

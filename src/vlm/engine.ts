@@ -22,6 +22,7 @@ import {
 import type { AcquiredImage } from './image-acquire';
 import { describeLoadError } from './load-errors';
 import { modelName } from './model-registry';
+import type { OrtBuild } from './ort-build';
 import {
   adaptModel,
   adaptProcessor,
@@ -40,8 +41,20 @@ export const DEFAULT_MAX_NEW_TOKENS = 512;
 /** Conversations whose KV cache the engine keeps; the least recently used is freed first. */
 export const MAX_CONVERSATIONS = 6;
 
+/** transformers.js on the onnxruntime-web build picked for a backend, or why that backend can't run. */
+export type EngineRuntime =
+  | {
+      transformers: TransformersModule;
+      build?: OrtBuild;
+      wasmPaths?: { wasm: string; mjs?: string };
+      wasmThreads?: number;
+    }
+  | { unavailable: string };
+
 export interface EngineDeps {
-  transformers: TransformersModule;
+  /** transformers.js, loaded once (Node); or `runtime` picks the ORT build per backend (browser). */
+  transformers?: TransformersModule;
+  runtime?(backend: Backend): Promise<EngineRuntime>;
   probeGpu(): Promise<GpuProbe>;
   acquireImage(input: ImageInput): Promise<AcquiredImage>;
   decodeImage(image: AcquiredImage): Promise<RawImage>;
@@ -134,29 +147,60 @@ export function createVlmEngine(deps: EngineDeps) {
   let lastSettings: EngineSettings | null = null;
   let status: EngineStatus = { state: 'idle' };
   let turns: Promise<unknown> = Promise.resolve();
+  let tf: TransformersModule | null = deps.transformers ?? null;
+  let ortBuild: OrtBuild | undefined;
+  let wasmThreads = deps.wasmThreads;
+
+  /** transformers.js; a model is loaded (and with it the library) before anything calls this. */
+  function lib(): TransformersModule {
+    if (!tf) throw new Error('transformers.js is not loaded yet.');
+    return tf;
+  }
+
+  async function runtimeFor(backend: Backend): Promise<EngineRuntime> {
+    if (deps.runtime) return deps.runtime(backend);
+    if (!deps.transformers) throw new Error('The engine needs transformers.js or a runtime.');
+    return {
+      transformers: deps.transformers,
+      ...(deps.wasmPaths ? { wasmPaths: deps.wasmPaths } : {}),
+      ...(deps.wasmThreads ? { wasmThreads: deps.wasmThreads } : {}),
+    };
+  }
 
   function setStatus(next: EngineStatus) {
     status = next;
     deps.onStatus(next);
   }
 
-  function configureEnvironment(settings: EngineSettings) {
-    const { env } = deps.transformers;
+  function configureEnvironment(
+    settings: EngineSettings,
+    runtime: Extract<EngineRuntime, { transformers: unknown }>,
+  ) {
+    const { env } = runtime.transformers;
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
     env.remoteHost = settings.remoteHost;
     if (deps.fetch) env.fetch = createVerifiedFetch(deps.fetch);
     const wasm = env.backends.onnx.wasm;
-    if (deps.wasmPaths && wasm) wasm.wasmPaths = deps.wasmPaths;
-    if (deps.wasmThreads && wasm) wasm.numThreads = deps.wasmThreads;
+    if (runtime.wasmPaths && wasm) wasm.wasmPaths = runtime.wasmPaths;
+    if (runtime.wasmThreads && wasm) wasm.numThreads = runtime.wasmThreads;
   }
 
   async function load(settings: EngineSettings, forceWasm: boolean): Promise<LoadedModel> {
-    configureEnvironment(settings);
     const probe = await deps.probeGpu();
-    const choice = forceWasm
+    let choice = forceWasm
       ? { backend: 'wasm' as const, reason: forcedWasmNotice ?? 'WASM' }
       : chooseBackend(settings.backend, probe);
+    let runtime = await runtimeFor(choice.backend);
+    if ('unavailable' in runtime && choice.backend === 'webgpu') {
+      choice = { backend: 'wasm', reason: runtime.unavailable };
+      runtime = await runtimeFor('wasm');
+    }
+    if ('unavailable' in runtime) throw new Error(runtime.unavailable);
+    tf = runtime.transformers;
+    ortBuild = runtime.build;
+    wasmThreads = runtime.wasmThreads ?? deps.wasmThreads;
+    configureEnvironment(settings, runtime);
     const dtypes = chooseDtypes(choice.backend, probe.shaderF16, settings.dtypeOverrides);
     const { modelId } = settings;
     setStatus({ state: 'loading', modelId, backend: choice.backend });
@@ -186,7 +230,7 @@ export function createVlmEngine(deps: EngineDeps) {
       }
     };
 
-    const { AutoProcessor, AutoModelForVision2Seq } = deps.transformers;
+    const { AutoProcessor, AutoModelForVision2Seq } = lib();
     const processor = adaptProcessor(
       await AutoProcessor.from_pretrained(modelId, { progress_callback }),
     );
@@ -224,6 +268,7 @@ export function createVlmEngine(deps: EngineDeps) {
       backend: loaded.backend,
       backendReason: loaded.backendReason,
       dtypes,
+      ...(ortBuild ? { ortBuild } : {}),
       ...(loaded.notice ? { notice: loaded.notice } : {}),
     });
     return loaded;
@@ -348,7 +393,7 @@ export function createVlmEngine(deps: EngineDeps) {
     const ids = Array.from(inputs.input_ids.data as BigInt64Array);
     const tiles = inputs.pixel_values.dims[1] ?? 1;
     const ends = tileChunkEnds(ids, loaded.imageTokenId, tiles);
-    const { Tensor, DynamicCache, ones } = deps.transformers;
+    const { Tensor, DynamicCache, ones } = lib();
     const cache = new DynamicCache();
     try {
       for (const [index, end] of ends.entries()) {
@@ -403,7 +448,7 @@ export function createVlmEngine(deps: EngineDeps) {
     let fedIds: bigint[];
     let reusedCache = false;
     let prefill: NonNullable<Conversation['prefix']> | null = null;
-    const { Tensor, DynamicCache, ones } = deps.transformers;
+    const { Tensor, DynamicCache, ones } = lib();
 
     const reuse = request.settings.followUps !== 'reencode';
     const followUp =
@@ -483,12 +528,13 @@ export function createVlmEngine(deps: EngineDeps) {
       conversation.cache = null;
     }
 
-    const stopping = new deps.transformers.InterruptableStoppingCriteria();
+    const { InterruptableStoppingCriteria, TextStreamer } = lib();
+    const stopping = new InterruptableStoppingCriteria();
     const interrupt = () => stopping.interrupt();
     signal.addEventListener('abort', interrupt);
     let firstTokenAt = 0;
     let newTokens = 0;
-    const streamer = new deps.transformers.TextStreamer(processor.tokenizer, {
+    const streamer = new TextStreamer(processor.tokenizer, {
       skip_prompt: true,
       skip_special_tokens: true,
       callback_function: (text: string) => {
@@ -548,7 +594,8 @@ export function createVlmEngine(deps: EngineDeps) {
         reusedCache,
         loadMs: 0,
         ...(prefill ? { prefillMs: Math.round(prefill.ms), prefilledEarly: prefill.early } : {}),
-        ...(loaded.backend === 'wasm' ? { threads: deps.wasmThreads ?? 1 } : {}),
+        ...(loaded.backend === 'wasm' ? { threads: wasmThreads ?? 1 } : {}),
+        ...(ortBuild ? { ortBuild } : {}),
         ...(notice ? { notice } : {}),
       },
     };

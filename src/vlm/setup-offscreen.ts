@@ -7,24 +7,30 @@ import { createVlmEngine } from './engine';
 import { createEngineHost } from './engine-host';
 import { acquireImage } from './image-acquire';
 import { decodeToPixels } from './image-decode';
-import { ortRuntime } from './ort-runtime';
+import { createOrtLoader, type OrtLoader } from './ort-runtime';
 import type { TransformersModule } from './transformers-adapter';
 
 /** The offscreen document's wiring: the engine, its host, and its port to the background. */
-export function setupOffscreenEngine(transformers: TransformersModule): void {
+export function setupOffscreenEngine(loader: OrtLoader = createOrtLoader()): void {
   const gpu = (navigator as Navigator & { gpu?: Parameters<typeof probeWebGpu>[0] }).gpu;
+  // transformers.js loads with the model, on the onnxruntime-web build picked for the backend.
+  const transformers = async () => {
+    const runtime = await loader.loaded;
+    if (!runtime) throw new Error('transformers.js is not loaded yet.');
+    return runtime.transformers;
+  };
   const engine = createVlmEngine({
-    transformers,
+    runtime: (backend) => loader.forBackend(backend),
     probeGpu: () => probeWebGpu(gpu),
     acquireImage: (input) => acquireImage(input, fetch.bind(globalThis)),
     decodeImage: async (image) => {
       const pixels = await decodeToPixels(image);
-      return new transformers.RawImage(pixels.data, pixels.width, pixels.height, 4);
+      const { RawImage } = await transformers();
+      return new RawImage(pixels.data, pixels.width, pixels.height, 4);
     },
     onStatus: (status) => host.publishStatus(status),
     fetch: fetch.bind(globalThis),
-    ...ortRuntime(),
-    watchGpuDevice: (onLost) => void watchOrtDevice(transformers, onLost),
+    watchGpuDevice: (onLost) => void transformers().then((t) => watchOrtDevice(t, onLost)),
   });
   const host = createEngineHost({
     engine,

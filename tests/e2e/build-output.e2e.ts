@@ -22,11 +22,21 @@ describe('the production build', () => {
   };
 
   test('ships onnxruntime-web inside the extension and names no CDN anywhere', () => {
-    const wasm = files.filter((f) => /ort-wasm-simd-threaded\.asyncify.*\.wasm$/.test(f));
-    expect(wasm).toHaveLength(1);
-    expect(statSync(wasm[0] as string).size).toBeGreaterThan(10_000_000);
-    // ORT's loader is a file of its own: its worker threads start from its URL.
-    expect(files.filter((f) => /ort-wasm-simd-threaded\.asyncify.*\.mjs$/.test(f))).toHaveLength(1);
+    // Two builds: plain for WASM (fastest there), JSPI for WebGPU. Nothing else.
+    const wasm = files.filter((f) => f.endsWith('.wasm')).map((f) => relative(EXTENSION_DIR, f));
+    expect(wasm).toHaveLength(2);
+    expect(wasm.filter((f) => /ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f))).toHaveLength(1);
+    expect(wasm.filter((f) => /ort-wasm-simd-threaded\.jspi-[\w-]+\.wasm$/.test(f))).toHaveLength(
+      1,
+    );
+    for (const file of wasm)
+      expect(statSync(join(EXTENSION_DIR, file)).size).toBeGreaterThan(10_000_000);
+    // Each build's loader is a file of its own: its worker threads start from its URL.
+    expect(files.filter((f) => /ort-wasm-simd-threaded-[\w-]+\.mjs$/.test(f))).toHaveLength(1);
+    expect(files.filter((f) => /ort-wasm-simd-threaded\.jspi-[\w-]+\.mjs$/.test(f))).toHaveLength(
+      1,
+    );
+    expect(files.filter((f) => /asyncify|jsep/.test(f))).toEqual([]);
     const textFiles = files.filter((f) => /\.(js|mjs|html|css|json)$/.test(f));
     expect(textFiles.length).toBeGreaterThan(5);
     const offenders = textFiles.filter((f) =>

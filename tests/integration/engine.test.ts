@@ -1,6 +1,6 @@
 import * as transformers from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { EngineSettings, ImageInput } from '@/src/messaging/protocol';
+import type { EngineSettings, EngineStatus, ImageInput } from '@/src/messaging/protocol';
 import { encodeBase64 } from '@/src/vlm/image-acquire';
 import { paintPng } from '../../scripts/lib/png';
 import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
@@ -418,5 +418,40 @@ describe('prefill: the image is read before the question', () => {
     // Ending the conversation frees it: a later prefill for the same id starts over.
     engine.endConversation('x');
     expect(engine.hasConversation('x')).toBe(false);
+  });
+});
+
+describe('runtime per backend', () => {
+  test('a backend the page cannot run falls back to WASM, and says why', async () => {
+    const asked: string[] = [];
+    const statuses: EngineStatus[] = [];
+    const { engine } = createNodeEngine({
+      runtime: async (backend) => {
+        asked.push(backend);
+        return backend === 'webgpu'
+          ? { unavailable: 'WebGPU needs JSPI here.' }
+          : { transformers, build: 'plain' };
+      },
+      gpu: true,
+      onStatus: (s) => statuses.push(s),
+    });
+    const tokens: string[] = [];
+    const outcome = await ask(
+      engine,
+      { question: 'What is it?', image: asBytes(dark), settings: { ...settings, backend: 'auto' } },
+      (t) => tokens.push(t),
+    );
+    expect(asked).toEqual(['webgpu', 'wasm']);
+    expect(tokens.join('').trim()).toBe(DARK_ANSWER);
+    expect(outcome).toMatchObject({
+      outcome: 'done',
+      stats: { backend: 'wasm', ortBuild: 'plain' },
+    });
+    expect(statuses.at(-1)).toMatchObject({
+      state: 'ready',
+      backend: 'wasm',
+      backendReason: 'WebGPU needs JSPI here.',
+      ortBuild: 'plain',
+    });
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * Interleaved A/B of onnxruntime-web's WASM builds on the shape-faithful q8 decoder, in the bench
+ * page of the real extension (cross-origin isolated, the engine's threads): plain, JSPI, asyncify,
+ * round after round, a fresh page per run. Decides which build Glimpse loads per backend.
+ *
+ *   node --import tsx bench/probe-ort-builds.ts [--rounds 3] [--steps 48] [--past 80] [--skip-build]
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchWithExtension } from '../scripts/lib/chromium';
+import { wasmThreadCount } from '../src/vlm/backend';
+import type { OrtBuild } from '../src/vlm/ort-runtime';
+import { MirrorServer } from '../tests/support/mirror-server';
+import { decoderShape, ensureShapeModel } from './lib/shape-model';
+import type { GlimpseBenchPage } from './reference-page/main';
+
+declare global {
+  var glimpseBench: GlimpseBenchPage;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '48' },
+    past: { type: 'string', default: '80' },
+    builds: { type: 'string', default: 'plain,jspi,asyncify' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const log = (line: string) => console.log(`[probe] ${line}`);
+
+if (!args['skip-build']) {
+  log('building the bench extension…');
+  execFileSync('npx', ['wxt', 'build'], {
+    cwd: ROOT,
+    env: { ...process.env, GLIMPSE_BENCH: '1' },
+    stdio: 'ignore',
+  });
+}
+const model = ensureShapeModel(log);
+const mirror = await new MirrorServer({ root: model.root }).start();
+const browser = await launchWithExtension({ extensionDir: join(ROOT, '.output/bench/chrome-mv3') });
+const builds = (args.builds ?? '').split(',') as OrtBuild[];
+const results: Record<string, number[]> = Object.fromEntries(builds.map((b) => [b, []]));
+try {
+  const options = {
+    decoderUrl: `${mirror.host}${model.id}/resolve/main/onnx/decoder_model_merged_quantized.onnx`,
+    threads: wasmThreadCount(true, cpus().length),
+    pastTokens: Number(args.past),
+    steps: Number(args.steps),
+    ...decoderShape(model.dir),
+  };
+  for (let round = 0; round < Number(args.rounds); round++) {
+    for (const build of builds) {
+      const page = await browser.context.newPage();
+      await page.goto(`chrome-extension://${browser.extensionId}/bench.html`);
+      await page.waitForFunction(() => typeof globalThis.glimpseBench === 'object');
+      if (round === 0 && build === builds[0])
+        log(
+          `JSPI in this Chromium: ${await page.evaluate(() => globalThis.glimpseBench.jspiSupported())}`,
+        );
+      const result = await page.evaluate(({ b, o }) => globalThis.glimpseBench.rawDecode(b, o), {
+        b: build,
+        o: options,
+      });
+      await page.close();
+      results[build]?.push(result.medianMsPerStep);
+      log(
+        `round ${round + 1} ${build}: median ${result.medianMsPerStep.toFixed(1)} ms/step, ${result.tokensPerSecond.toFixed(1)} tok/s`,
+      );
+    }
+  }
+} finally {
+  await browser.dispose();
+  await mirror.stop();
+}
+for (const [build, ms] of Object.entries(results))
+  log(`${build}: ${ms.map((m) => m.toFixed(1)).join(' / ')} ms/step (medians per round)`);
