@@ -18,23 +18,22 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { type ExtensionBrowser, findChromium, launchWithExtension } from '../scripts/lib/chromium';
 import { paintPng } from '../scripts/lib/png';
+import { QUICK_ACTIONS } from '../src/chat/prompts';
 import type { Backend, DtypeMap, ImageInput } from '../src/messaging/protocol';
 import { chooseDtypes, wasmThreadCount } from '../src/vlm/backend';
 import type { GlimpseSettings } from '../src/vlm/settings';
 import { offscreenDocuments, setSettings } from '../tests/e2e/harness/engine-env';
-import {
-  generateShapeFaithful,
-  SMOLVLM2_256M,
-  SUFFIX,
-} from '../tests/fixtures/shape-faithful/generate';
+import { SUFFIX } from '../tests/fixtures/shape-faithful/generate';
 import { TINY_MODEL_ID } from '../tests/fixtures/tiny-smolvlm/generate';
-import { ensureGenerated } from '../tests/support/generated-model';
 import { MirrorServer } from '../tests/support/mirror-server';
 import { ensureTinyModel, MODELS_ROOT as TINY_ROOT } from '../tests/support/tiny-model';
 import { measureReadBandwidth } from './lib/bandwidth';
 import { browserMemory, sampleMemory } from './lib/memory';
+import { nativeDecode } from './lib/native-decode';
 import { checkTargets, figuresTable, targetsTable } from './lib/report';
+import { decoderShape, ensureShapeModel } from './lib/shape-model';
 import { ratio, type Summary, summarize } from './lib/stats';
+import type { RawDecodeResult } from './raw-ort';
 import type { ReferenceStats } from './reference-flow';
 import type { GlimpseBenchPage, OursResult, OursTurn } from './reference-page/main';
 
@@ -44,8 +43,6 @@ declare global {
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_EXTENSION = join(ROOT, '.output/bench/chrome-mv3');
-const SHAPE_ROOT = join(ROOT, 'bench/.cache/models');
-const SHAPE_ID = 'glimpse-bench/smolvlm2-256m-shape';
 
 const { values: args } = parseArgs({
   options: {
@@ -95,20 +92,7 @@ function pngInput(width: number, height: number): ImageInput {
 
 function ensureModel(): { root: string; id: string; dir: string } {
   if (smoke) return { root: TINY_ROOT, id: TINY_MODEL_ID, dir: ensureTinyModel() };
-  const dir = join(SHAPE_ROOT, SHAPE_ID);
-  const sources = [
-    'tests/fixtures/shape-faithful/generate.ts',
-    'tests/fixtures/onnx/graph-builder.ts',
-  ];
-  ensureGenerated(
-    dir,
-    sources.map((s) => join(ROOT, s)),
-    () => {
-      log('generating the shape-faithful SmolVLM2-256M (random weights, real shapes)…');
-      generateShapeFaithful(dir, SMOLVLM2_256M, ['fp32', 'q8', 'q4']);
-    },
-  );
-  return { root: SHAPE_ROOT, id: SHAPE_ID, dir };
+  return ensureShapeModel(log);
 }
 
 /** Files the shape model has: fp32/q8/q4 (no fp16). Glimpse's choice where it exists. */
@@ -276,6 +260,34 @@ async function benchBackend(
     }
     report(`decode ${firsts.map((r) => r.stats?.tokensPerSecond.toFixed(1)).join(', ')} tok/s`);
 
+    // 3b. The panel opened, then the user asked: it prefilled the image meanwhile. TTFT from the
+    // click, against the first-question TTFT above (asked with no panel open before: no prefill).
+    stage('prefill: asked after the panel opened');
+    const openedThenAsked = async (delayMs: number, question: string, tag: string) => {
+      const results: OursResult[] = [];
+      for (let i = 0; i < runs; i++) {
+        const conversationId = `${tag}-${i}`;
+        const result = await page.evaluate((t) => globalThis.glimpseBench.openThenAsk(t), {
+          requestId: `bench-${++turnCounter}`,
+          conversationId,
+          question,
+          image: small,
+          maxNewTokens: 4,
+          delayMs,
+        });
+        if (result.error || !result.stats)
+          throw new Error(`Glimpse's engine failed: ${result.error}`);
+        results.push(result);
+        await page.evaluate((id) => globalThis.glimpseBench.endConversation(id), conversationId);
+      }
+      return results;
+    };
+    const afterWait = await openedThenAsked(3000, QUESTION, 'prefill-3s');
+    const quickAction = await openedThenAsked(500, QUICK_ACTIONS[0].prompt, 'prefill-quick');
+    report(
+      `TTFT from the click, 3 s after opening: ${afterWait.map((r) => Math.round(r.askToFirstTokenMs ?? 0)).join(', ')} ms; quick action at 0.5 s: ${quickAction.map((r) => Math.round(r.askToFirstTokenMs ?? 0)).join(', ')} ms`,
+    );
+
     // 4. Warm loads: the offscreen document closed, so the model comes from the cache. They come
     // after the TTFT and decode figures: right after a close, answers ran slower for a while
     // (512-px TTFT 4.5 s here against 2.3 s in a browser that had not closed one).
@@ -334,6 +346,35 @@ async function benchBackend(
     // WebAssembly memory never shrinks: only closing the reference's page gives it back.
     await page.close();
 
+    // 5b. The raw ORT-web loop: the decoder's session.run alone, on the build Glimpse loaded for
+    // this backend, same decoder file, threads and starting context, a fresh page each run.
+    stage('raw ORT-web decode');
+    const ortBuild = firsts[0]?.stats?.ortBuild;
+    const decoderFile = `onnx/decoder_model_merged${SUFFIX[dtypes.decoder_model_merged as keyof typeof SUFFIX] ?? ''}.onnx`;
+    const loop = {
+      threads: info.wasmThreads,
+      pastTokens: firsts[0]?.stats?.promptTokens ?? 0,
+      steps: decodeTokens,
+      ...decoderShape(model.dir),
+    };
+    const rawOrt: RawDecodeResult[] = [];
+    // The raw loop runs ORT's WASM execution provider: it says nothing about WebGPU.
+    if (backend === 'wasm' && ortBuild) {
+      for (let i = 0; i < runs; i++) {
+        const rawPage = await openBenchPage(browser);
+        rawOrt.push(
+          await rawPage.evaluate(({ b, o }) => globalThis.glimpseBench.rawDecode(b, o), {
+            b: ortBuild,
+            o: { ...loop, decoderUrl: `${mirror.host}${model.id}/resolve/main/${decoderFile}` },
+          }),
+        );
+        await rawPage.close();
+      }
+      report(
+        `raw ORT-web (${ortBuild}) ${rawOrt.map((r) => r.tokensPerSecond.toFixed(1)).join(', ')} tok/s`,
+      );
+    }
+
     // 6. After the idle timeout the offscreen document should be gone, and its memory with it.
     stage('idle timeout');
     await setSettings(sw, settings({ idleMinutes: 0.05 }));
@@ -351,6 +392,15 @@ async function benchBackend(
     const offscreenGone = (await offscreenDocuments(sw)) === 0;
     await new Promise((r) => setTimeout(r, 2000));
     const memoryAfterIdle = browserMemory();
+
+    // 7. Native onnxruntime-node, in Node (not a browser figure): the same loop and threads.
+    stage('native decode');
+    const native: RawDecodeResult[] = [];
+    for (let i = 0; i < runs; i++)
+      native.push(await nativeDecode(join(model.dir, decoderFile), loop));
+    report(
+      `native (onnxruntime-node) ${native.map((r) => r.tokensPerSecond.toFixed(1)).join(', ')} tok/s`,
+    );
 
     // Figures.
     const firstTtft = stat(firsts, (r) => r.stats?.ttftMs);
@@ -371,7 +421,17 @@ async function benchBackend(
     const threads = backend === 'wasm' ? (firsts[0]?.stats?.threads ?? 1) : cpus().length;
     const ceiling = bandwidth / perToken;
 
+    const oneView = ttft[cases[0].name] ?? [];
+    const clickTtftNoPrefill = stat(oneView, (r) => r.askToFirstTokenMs);
+    const clickTtftAfterWait = stat(afterWait, (r) => r.askToFirstTokenMs);
+    const clickTtftQuick = stat(quickAction, (r) => r.askToFirstTokenMs);
+    const prefillMs = stat(afterWait, (r) => r.prefill?.stats?.prefillMs);
+    const rawDecodeSpeed = summarize(rawOrt.map((r) => r.tokensPerSecond));
+    const nativeSpeed = summarize(native.map((r) => r.tokensPerSecond));
     const headline = {
+      prefill_ttft_ratio: ratio(clickTtftAfterWait, clickTtftNoPrefill),
+      decode_vs_raw_ort: backend === 'wasm' ? ratio(decode, rawDecodeSpeed) : Number.NaN,
+      decode_vs_native: ratio(decode, nativeSpeed),
       followup_ttft_ratio: ratio(followTtft, firstTtft),
       decode_vs_reference: ratio(decode, refDecode),
       ttft_vs_reference: ratio(firstTtft, refTtft),
@@ -390,6 +450,20 @@ async function benchBackend(
       ]),
       [`Decode, ${decodeTokens} new tokens`, decode, 'tok/s'],
       ['Follow-up TTFT (KV cache)', followTtft, 'ms'],
+      ['TTFT from the click, asked at once (no prefill), 512×512', clickTtftNoPrefill, 'ms'],
+      [
+        'TTFT from the click, asked 3 s after the panel opened (prefilled)',
+        clickTtftAfterWait,
+        'ms',
+      ],
+      ['TTFT from the click, quick action 0.5 s after opening', clickTtftQuick, 'ms'],
+      ['Prefill (image read while the user chooses)', prefillMs, 'ms'],
+      [
+        `Raw ORT-web decode (${ortBuild ?? '—'} build, decoder session.run only)`,
+        rawDecodeSpeed,
+        'tok/s',
+      ],
+      ['Native decode (onnxruntime-node in Node, not a browser)', nativeSpeed, 'tok/s'],
       ['Reference: first-question TTFT 512×512', refTtft, 'ms'],
       ['Reference: decode', refDecode, 'tok/s'],
       ['Reference: follow-up TTFT (image re-encoded)', refFollow, 'ms'],
@@ -398,6 +472,7 @@ async function benchBackend(
     const result = {
       backend,
       ...headline,
+      ort_build: ortBuild ?? null,
       targets,
       date: new Date().toISOString(),
       model: {
@@ -455,6 +530,8 @@ function machineInfo() {
 }
 
 const HEADLINE_KEYS = [
+  'prefill_ttft_ratio',
+  'decode_vs_native',
   'followup_ttft_ratio',
   'decode_vs_reference',
   'ttft_vs_reference',

@@ -13,6 +13,9 @@ export interface Target {
 export function checkTargets(
   backend: string,
   figures: {
+    prefill_ttft_ratio: number;
+    decode_vs_raw_ort: number;
+    decode_vs_native: number;
     followup_ttft_ratio: number;
     decode_vs_reference: number;
     ttft_vs_reference: number;
@@ -37,6 +40,19 @@ export function checkTargets(
     };
   };
   return [
+    check(
+      'prefill_ttft_ratio',
+      'TTFT from the click, asked 3 s after opening (prefilled) ÷ first-question TTFT',
+      '≤ 0.15×',
+      (v) => v <= 0.15,
+    ),
+    check(
+      'decode_vs_raw_ort',
+      'Decode speed ÷ raw ORT-web session.run loop (same build, decoder, threads)',
+      backend === 'wasm' ? '≥ 0.9×' : null,
+      (v) => v >= 0.9,
+    ),
+    check('decode_vs_native', 'Decode speed ÷ native onnxruntime-node (Node)', null, () => true),
     check(
       'followup_ttft_ratio',
       'Follow-up TTFT ÷ first-question TTFT',

@@ -13,6 +13,9 @@ describe('bench statistics and targets', () => {
   });
 
   const figures = {
+    prefill_ttft_ratio: 0.2,
+    decode_vs_raw_ort: 0.95,
+    decode_vs_native: 0.45,
     followup_ttft_ratio: 0.05,
     decode_vs_reference: 1.02,
     ttft_vs_reference: 0.1,
@@ -24,6 +27,9 @@ describe('bench statistics and targets', () => {
   test('each target passes or fails on its own threshold', () => {
     const verdicts = Object.fromEntries(checkTargets('wasm', figures).map((t) => [t.key, t.pass]));
     expect(verdicts).toEqual({
+      prefill_ttft_ratio: false,
+      decode_vs_raw_ort: true,
+      decode_vs_native: null,
       followup_ttft_ratio: true,
       decode_vs_reference: true,
       ttft_vs_reference: null,
@@ -34,6 +40,9 @@ describe('bench statistics and targets', () => {
     // The bandwidth target is the WASM one; WebGPU reports the figure only.
     const gpu = checkTargets('webgpu', figures).find((t) => t.key === 'decode_vs_bandwidth_bound');
     expect(gpu?.pass).toBeNull();
+    // So is the raw ORT-web loop's: it runs the WASM execution provider.
+    const raw = checkTargets('webgpu', figures).find((t) => t.key === 'decode_vs_raw_ort');
+    expect(raw?.pass).toBeNull();
     // A figure that failed to measure never passes.
     const missing = checkTargets('wasm', { ...figures, overhead_pct: Number.NaN });
     expect(missing.find((t) => t.key === 'overhead_pct')?.pass).toBe(false);
@@ -45,5 +54,11 @@ describe('bench statistics and targets', () => {
       '| wasm | Extension overhead, % of ask-to-done | 6.0 % | ≤ 5 % | FAIL |',
     );
     expect(table).toContain('| wasm | Decode speed ÷ reference flow | 1.02× | ≥ 1.0× | PASS |');
+    expect(table).toContain(
+      '| wasm | TTFT from the click, asked 3 s after opening (prefilled) ÷ first-question TTFT | 0.20× | ≤ 0.15× | FAIL |',
+    );
+    expect(table).toContain(
+      '| wasm | Decode speed ÷ native onnxruntime-node (Node) | 0.45× | (reported) | — |',
+    );
   });
 });
