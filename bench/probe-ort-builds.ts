@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '48' },
     past: { type: 'string', default: '80' },
     builds: { type: 'string', default: 'plain,jspi,asyncify' },
+    'wasm-as-bytes': { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
   },
 });
@@ -51,6 +52,7 @@ try {
     threads: wasmThreadCount(true, cpus().length),
     pastTokens: Number(args.past),
     steps: Number(args.steps),
+    wasmAsBytes: args['wasm-as-bytes'] ?? false,
     ...decoderShape(model.dir),
   };
   for (let round = 0; round < Number(args.rounds); round++) {
@@ -68,8 +70,12 @@ try {
       });
       await page.close();
       results[build]?.push(result.medianMsPerStep);
+      // Early steps against late ones: code still waiting for V8's optimizing tier shows here.
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const early = mean(result.msPerStep.slice(0, 8));
+      const late = mean(result.msPerStep.slice(-8));
       log(
-        `round ${round + 1} ${build}: median ${result.medianMsPerStep.toFixed(1)} ms/step, ${result.tokensPerSecond.toFixed(1)} tok/s`,
+        `round ${round + 1} ${build}: median ${result.medianMsPerStep.toFixed(1)} ms/step, ${result.tokensPerSecond.toFixed(1)} tok/s (first 8 steps ${early.toFixed(1)} ms, last 8 ${late.toFixed(1)} ms)`,
       );
     }
   }

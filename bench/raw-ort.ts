@@ -15,6 +15,11 @@ export interface RawDecodeOptions {
   layers: number;
   kvHeads: number;
   headDim: number;
+  /**
+   * Hand ORT the .wasm as bytes (as transformers.js does with its wasm cache) instead of letting
+   * it stream-compile from the URL: compiled code can then not come from V8's code cache.
+   */
+  wasmAsBytes?: boolean;
 }
 
 export interface RawDecodeResult {
@@ -31,6 +36,8 @@ export async function rawDecode(
   ort.env.wasm.wasmPaths = wasmPaths;
   ort.env.wasm.numThreads = options.threads;
   ort.env.wasm.proxy = false;
+  if (options.wasmAsBytes)
+    ort.env.wasm.wasmBinary = await (await fetch(wasmPaths.wasm)).arrayBuffer();
   const bytes = new Uint8Array(await (await fetch(options.decoderUrl)).arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   const { hidden, layers, kvHeads, headDim } = options;

@@ -18,7 +18,7 @@ export interface OursTurn {
 export interface OursResult {
   /** Ask-to-done as the panel sees it, through the panel's own transport. */
   askToDoneMs: number;
-  /** Ask (the click) to the first token, as the panel sees it. */
+  /** Ask (the click) to the first token: the panel's clock, the engine's first-token mark. */
   askToFirstTokenMs?: number;
   /** When the panel opened before the question: how its prefill ended, and what it cost. */
   prefill?: { end: string; stats?: PrefillStats };
@@ -32,15 +32,15 @@ const transport = createPortTransport();
 function askOurs(turn: OursTurn): Promise<OursResult> {
   return new Promise((resolve) => {
     const sentAt = performance.now();
-    let askToFirstTokenMs: number | undefined;
     transport.ask(turn, (event) => {
       const askToDoneMs = performance.now() - sentAt;
-      if (event.type === 'token') askToFirstTokenMs ??= askToDoneMs;
-      else if (event.type === 'done')
+      // Token events carry whole words (a few tokens may carry none): the first token's time is
+      // the click-to-done time less the engine's first-token-to-done time.
+      if (event.type === 'done')
         resolve({
           askToDoneMs,
+          askToFirstTokenMs: askToDoneMs - (event.stats.totalMs - event.stats.ttftMs),
           stats: event.stats,
-          ...(askToFirstTokenMs ? { askToFirstTokenMs } : {}),
         });
       else if (event.type === 'error') resolve({ askToDoneMs, error: event.message });
       else if (event.type === 'cancelled') resolve({ askToDoneMs, error: 'cancelled' });

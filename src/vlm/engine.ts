@@ -177,6 +177,11 @@ export function createVlmEngine(deps: EngineDeps) {
     runtime: Extract<EngineRuntime, { transformers: unknown }>,
   ) {
     const { env } = runtime.transformers;
+    // In the extension, ORT stream-compiles its .wasm from the extension's URL, so V8 can reuse
+    // optimized code from its cache. transformers.js' wasm cache would hand ORT the bytes, and
+    // every new offscreen document (after each idle close) compiled them afresh and ran on V8's
+    // baseline tier until hot code was optimized: answers were slower for a while.
+    if (runtime.build) env.useWasmCache = false;
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
     env.remoteHost = settings.remoteHost;
