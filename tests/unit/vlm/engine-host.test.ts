@@ -96,3 +96,44 @@ describe('engine host (offscreen document)', () => {
     expect(states.at(-1)).toBe('loading');
   });
 });
+
+describe('engine host: prefill', () => {
+  test('a prefill ends with prefilled and its stats; a cancel reaches the engine as an abort', async () => {
+    const stats = { prefillMs: 9, loadMs: 0, imageTokens: 64, promptTokens: 70 };
+    const signals: AbortSignal[] = [];
+    const engine = {
+      status: { state: 'idle' } as EngineStatus,
+      prefill: (request: { requestId: string }, signal: AbortSignal) => {
+        signals.push(signal);
+        return new Promise((resolve) => {
+          if (request.requestId === 'p1') resolve({ outcome: 'done', stats });
+          signal.addEventListener('abort', () => resolve({ outcome: 'cancelled' }));
+        });
+      },
+      endConversation: vi.fn(),
+    } as unknown as VlmEngine;
+    const host = createEngineHost({ engine, onIdle: vi.fn() });
+    const [bg, off] = portPair();
+    const events: EngineEvent[] = [];
+    const background = typedPort<EngineCommand, EngineEvent>(bg);
+    background.onMessage((e) => events.push(e));
+    host.attach(typedPort(off));
+    const prefill = (requestId: string): EngineCommand => ({
+      type: 'prefill',
+      requestId,
+      conversationId: 'c1',
+      image: { kind: 'url', url: 'https://example.com/a.png' },
+      settings: engineSettingsOf(DEFAULT_SETTINGS),
+    });
+    background.post(prefill('p1'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events).toContainEqual({ type: 'prefilled', requestId: 'p1', stats });
+
+    background.post(prefill('p2'));
+    await vi.advanceTimersByTimeAsync(0);
+    background.post({ type: 'cancel', requestId: 'p2' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(signals[1]?.aborted).toBe(true);
+    expect(events).toContainEqual({ type: 'cancelled', requestId: 'p2' });
+  });
+});
