@@ -49,32 +49,27 @@ function askOurs(turn: OursTurn): Promise<OursResult> {
 }
 
 /**
- * What the panel does: it asks for a prefill the moment it opens (ChatModel), and the user's
- * question (with the image, as a first turn) comes `delayMs` later.
+ * What the panel does when it opens: it asks for a prefill at once (ChatModel). The question
+ * follows from the bench (Node), on its own clock: this page shares its main thread with the
+ * offscreen document, so a timer here would not fire during an encoder run, and a "click" timed
+ * here would come late.
  */
-async function openThenAsk(turn: OursTurn & { image: ImageInput; delayMs: number }) {
+const prefills = new Map<string, NonNullable<OursResult['prefill']>>();
+function openPanel(turn: { requestId: string; conversationId: string; image: ImageInput }) {
   const prefill: NonNullable<OursResult['prefill']> = { end: 'running' };
-  transport.prefill?.(
-    {
-      requestId: `${turn.requestId}-prefill`,
-      conversationId: turn.conversationId,
-      image: turn.image,
-    },
-    (event) => {
-      if (event.type === 'prefilled')
-        Object.assign(prefill, { end: 'prefilled', stats: event.stats });
-      else if (event.type === 'error' || event.type === 'cancelled') prefill.end = event.type;
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, turn.delayMs));
-  const { delayMs: _, ...ask } = turn;
-  return { ...(await askOurs(ask)), prefill };
+  prefills.set(turn.conversationId, prefill);
+  transport.prefill?.(turn, (event) => {
+    if (event.type === 'prefilled')
+      Object.assign(prefill, { end: 'prefilled', stats: event.stats });
+    else if (event.type === 'error' || event.type === 'cancelled') prefill.end = event.type;
+  });
 }
 
 const bench = {
   reference: createReferenceFlow(loader),
   askOurs,
-  openThenAsk,
+  openPanel,
+  prefillOf: (conversationId: string) => prefills.get(conversationId),
   endConversation: (id: string) => transport.endConversation(id),
   /** The decoder's session.run alone, on one ORT build: load this page fresh for each build. */
   async rawDecode(build: OrtBuild, options: RawDecodeOptions) {
