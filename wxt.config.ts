@@ -76,5 +76,10 @@ export default defineConfig({
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
     action: { default_title: 'Glimpse' },
+    // Only the panel's page may be framed by web pages, and only at a per-session URL, so a page
+    // cannot probe a fixed chrome-extension:// address to learn that Glimpse is installed.
+    web_accessible_resources: [
+      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+    ],
   }),
 });

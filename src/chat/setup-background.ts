@@ -1,9 +1,17 @@
-import type { InspectedImage, RequestOf, RequestType, ResponseFor } from '@/src/messaging/protocol';
-import { NoReceiver } from '@/src/messaging/runtime-rpc';
+import type {
+  InspectedImage,
+  PanelSession,
+  RequestOf,
+  RequestType,
+  ResponseFor,
+} from '@/src/messaging/protocol';
+import { NoReceiver, type RequestHandlers, type SenderInfo } from '@/src/messaging/runtime-rpc';
 
 export const MENU_ID = 'glimpse-ask-image';
 export const MENU_TITLE = 'Ask Glimpse about this image';
 export const CONTENT_SCRIPT_FILE = '/content-scripts/image-chat.js';
+/** The panel's extension page, shown in a frame inside the page's closed shadow root. */
+export const PANEL_PAGE = '/panel.html';
 
 /** What Chrome passes to contextMenus.onClicked, as far as Glimpse reads it. */
 export interface MenuClick {
@@ -29,10 +37,29 @@ export interface MenuDeps {
   ): Promise<ResponseFor<T>>;
   /** Puts the content script into a tab opened before Glimpse was installed. */
   injectContentScript(tabId: number, frameIds: number[]): Promise<void>;
+  /** The panel page's own origin (chrome-extension://id), to tell its requests apart. */
+  extensionOrigin: string;
 }
 
-/** Registers "Ask Glimpse about this image" and returns its click handler. */
+/** True when a request comes from Glimpse's panel page (not a content script, not another page). */
+function fromPanelPage(
+  sender: SenderInfo,
+  extensionOrigin: string,
+): sender is SenderInfo & {
+  tab: { id: number };
+} {
+  if (!sender.url || sender.tab?.id === undefined) return false;
+  const url = new URL(sender.url);
+  return `${url.protocol}//${url.host}` === extensionOrigin && url.pathname === PANEL_PAGE;
+}
+
+/**
+ * Registers "Ask Glimpse about this image". Returns its click handler and the requests the
+ * panel's frame makes: the background keeps each tab's panel session (the image), so the image
+ * reaches the frame without the page, and the page never carries a question or an answer.
+ */
 export function setupImageMenu(deps: MenuDeps) {
+  const sessions = new Map<number, PanelSession>();
   deps.onInstalled.addListener(() => {
     void deps.contextMenus
       .removeAll()
@@ -69,12 +96,15 @@ export function setupImageMenu(deps: MenuDeps) {
       rect: null,
       alt: '',
     }));
-    await send(tabId, 0, {
-      type: 'chat/open',
+    sessions.set(tabId, {
       srcUrl: info.srcUrl,
       image: inspected.image,
       ...(inspected.problem ? { problem: inspected.problem } : {}),
       alt: inspected.alt,
+    });
+    await send(tabId, 0, {
+      type: 'chat/open',
+      srcUrl: info.srcUrl,
       rect: inspected.rect,
       ...(frameId !== 0 && info.frameUrl ? { frameUrl: info.frameUrl } : {}),
     });
@@ -83,5 +113,14 @@ export function setupImageMenu(deps: MenuDeps) {
   deps.contextMenus.onClicked.addListener(
     (info, tab) => void onClicked(info, tab).catch(() => undefined),
   );
-  return onClicked;
+
+  const handlers: Pick<RequestHandlers, 'panel/session' | 'panel/close'> = {
+    'panel/session': async (_request, sender) =>
+      fromPanelPage(sender, deps.extensionOrigin) ? (sessions.get(sender.tab.id) ?? null) : null,
+    'panel/close': async (_request, sender) => {
+      if (!fromPanelPage(sender, deps.extensionOrigin)) return { closed: false };
+      return deps.sendToFrame(sender.tab.id, 0, { type: 'chat/close' });
+    },
+  };
+  return { onClicked, handlers, forgetTab: (tabId: number) => sessions.delete(tabId) };
 }

@@ -38,23 +38,38 @@ export interface InspectedImage {
   alt: string;
 }
 
+/** What the panel's frame gets from the background: the image, never from the page. */
+export interface PanelSession {
+  srcUrl: string;
+  image: ImageInput | null;
+  problem?: string;
+  alt: string;
+}
+
 export const RequestSchema = v.variant('type', [
   /** Background → the frame with the right-clicked image: find it, and read it if only the page can. */
   v.object({
     type: v.literal('image/inspect'),
     srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
   }),
-  /** Background → the tab's top frame: open the panel for this image. */
+  // ─── The in-page panel: an extension page in a frame the content script places ───
+  /**
+   * Background → the tab's top frame: place the panel's frame beside this image. Carries no
+   * image and no text: the frame fetches its session from the background itself.
+   */
   v.object({
     type: v.literal('chat/open'),
     srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
-    image: v.nullable(ImageInputSchema),
-    problem: v.optional(v.string()),
-    alt: v.string(),
     /** The image's rect in its own frame, and that frame's URL when it is not the top frame. */
     rect: v.nullable(RectSchema),
     frameUrl: v.optional(v.string()),
   }),
+  /** Background → the tab's top frame: remove the panel's frame and give focus back. */
+  v.object({ type: v.literal('chat/close') }),
+  /** The panel's frame → background: the image this tab's panel is about. */
+  v.object({ type: v.literal('panel/session') }),
+  /** The panel's frame → background: close me (Esc or the close button). */
+  v.object({ type: v.literal('panel/close') }),
   /** Offscreen → background: nothing was asked for the idle timeout; close me. */
   /** A content script's panel asks for the Options page (content scripts cannot open it). */
   v.object({ type: v.literal('options/open') }),
@@ -72,6 +87,9 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 export interface ResponseMap {
   'image/inspect': InspectedImage;
   'chat/open': { opened: boolean };
+  'chat/close': { closed: boolean };
+  'panel/session': PanelSession | null;
+  'panel/close': { closed: boolean };
   'options/open': { opened: boolean };
   'engine/idle': { closed: boolean };
   'engine/connect': { connected: boolean };

@@ -57,8 +57,8 @@ describe('right-click an image and ask', () => {
     expect(panel.shadowRootType).toBe('closed');
     expect(await panel.focused()).toBe('textarea#glimpse-question');
     const image = await page.locator('#target').boundingBox();
-    const box = await panel.rect('section.panel');
-    expect(await panel.attribute('section.panel', 'data-placement')).toBe('anchored');
+    const box = await panel.box();
+    expect(await panel.placement()).toBe('anchored');
     if (!image || !box) throw new Error('no boxes');
     expect(box.x).toBeGreaterThanOrEqual(image.x + image.width);
     expect(box.x - (image.x + image.width)).toBeLessThan(40);
@@ -248,8 +248,8 @@ describe('right-click an image and ask', () => {
 
   test('on a narrow window the panel docks to the side', async () => {
     const { page, panel } = await openPanel('/narrow', { width: 600, height: 800 });
-    expect(await panel.attribute('section.panel', 'data-placement')).toBe('docked');
-    const box = await panel.rect('section.panel');
+    expect(await panel.placement()).toBe('docked');
+    const box = await panel.box();
     expect(box?.x).toBeGreaterThanOrEqual(600 - 381);
     await panel.ask('What is this?');
     expect((await panel.lastTurn()).answer).toBe(BRIGHT_ANSWER);
