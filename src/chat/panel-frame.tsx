@@ -83,7 +83,12 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
     root.querySelector<HTMLElement>('textarea:not([disabled])') ??
     root.querySelector<HTMLElement>('button');
   first?.focus();
-  // Read by the e2e suite's open-to-ready figure: when the frame could take typing.
-  document.documentElement.dataset.readyAt = String(Date.now());
+  // Read by the e2e suite's open-to-ready figure: the first moment typing lands in the panel
+  // (the content script focuses the frame once it has loaded).
+  const markReady = () => {
+    document.documentElement.dataset.readyAt ??= String(Date.now());
+  };
+  if (document.hasFocus()) markReady();
+  else addEventListener('focus', markReady, { once: true });
   void thumbnailFor(session).then((url) => url && draw(url));
 }

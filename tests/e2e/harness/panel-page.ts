@@ -194,7 +194,8 @@ export class PanelPage {
 }
 
 /**
- * What happens when a user right-clicks the image and picks "Ask Glimpse about this image":
+ * What happens when a user right-clicks the image (returns the click's time, Date.now() in the
+ * service worker) and picks "Ask Glimpse about this image":
  * a real right-click on the element (the page sees the contextmenu event), then the background's
  * own menu handler with the info Chrome passes (srcUrl = the source shown, frameId of its frame).
  */
@@ -203,7 +204,7 @@ export async function askGlimpseAbout(
   page: Page,
   selector = '#target',
   frame?: Frame,
-): Promise<void> {
+): Promise<number> {
   const scope = frame ?? page.mainFrame();
   const target = scope.locator(selector);
   await target.scrollIntoViewIfNeeded();
@@ -212,7 +213,7 @@ export async function askGlimpseAbout(
     (el) => (el as HTMLImageElement).currentSrc || (el as HTMLImageElement).src,
   );
   const frameUrl = scope.url();
-  await browser.serviceWorker.evaluate(
+  return browser.serviceWorker.evaluate(
     async ({ pageUrl, frameUrl, srcUrl }) => {
       const [tab] = await chrome.tabs.query({ url: pageUrl });
       if (tab?.id === undefined) throw new Error(`no tab for ${pageUrl}`);
@@ -226,10 +227,13 @@ export async function askGlimpseAbout(
           glimpse: { onMenuClicked: (info: unknown, tab: unknown) => Promise<void> };
         }
       ).glimpse.onMenuClicked;
+      // The moment of the menu click, for the open-to-ready figure.
+      const clickedAt = Date.now();
       await handler(
         { menuItemId: 'glimpse-ask-image', srcUrl, frameId, frameUrl, pageUrl },
         { id: tab.id },
       );
+      return clickedAt;
     },
     { pageUrl: page.url(), frameUrl, srcUrl },
   );

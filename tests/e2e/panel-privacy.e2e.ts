@@ -1,0 +1,165 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import { BRIGHT_ANSWER, DARK_ANSWER } from '../fixtures/tiny-smolvlm/generate';
+import type { MirrorServer } from '../support/mirror-server';
+import { artifactPath } from './harness/artifacts';
+import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
+import { hostileRecord, makeHostile, PROBED_FILES } from './harness/hostile-page';
+import { askGlimpseAbout, PanelPage } from './harness/panel-page';
+import { startTestSite, type TestSite } from './harness/test-site';
+
+let mirror: MirrorServer;
+let site: TestSite;
+let browser: ExtensionBrowser;
+beforeAll(async () => {
+  mirror = await startMirror();
+  site = await startTestSite();
+  browser = await launchWithExtension();
+  await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
+});
+afterAll(async () => {
+  await browser.dispose();
+  await site.close();
+  await mirror.stop();
+});
+afterEach(async () => {
+  for (const page of browser.context.pages().slice(1)) await page.close();
+});
+
+const QUESTION = 'Quokka zebra 7341, what is going on here?';
+const KEYBOARD_EVENTS =
+  /^(keydown|keyup|keypress|beforeinput|input|textInput|change|composition\w+|copy|cut|paste|select|submit)\|/;
+
+async function hostilePage(path: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await makeHostile(page, browser.extensionId);
+  await page.goto(site.url(path));
+  await page.locator('#target').waitFor();
+  return page;
+}
+
+describe('a hostile page sees nothing of the question or the answer', () => {
+  test('it cannot tell Glimpse is installed, nor read what is typed or answered in the panel', async () => {
+    const page = await hostilePage('/cross-origin');
+    // Before any panel: the probes have settled, and nothing of Glimpse is in the page.
+    await expect
+      .poll(async () => Object.keys((await hostileRecord(page)).probes).length)
+      .toBe(PROBED_FILES.length);
+    const before = await hostileRecord(page);
+    expect(Object.values(before.probes)).toEqual(PROBED_FILES.map(() => false));
+    // The page's own parsing is all it saw change: nothing was added once it had loaded.
+    expect(before.mutations.slice(before.mutationsAtLoad)).toEqual([]);
+    expect(before.mutations.join('\n')).not.toMatch(/glimpse|chrome-extension/i);
+    expect(before.strangeGlobals).toEqual([]);
+    expect(before.snapshots.join('\n')).not.toMatch(/glimpse|chrome-extension/i);
+
+    await askGlimpseAbout(browser, page);
+    const panel = await PanelPage.find(page);
+    expect(await panel.focused()).toBe('textarea#glimpse-question');
+    // Real key input, typed into the focused frame, then Enter; the answer streams.
+    await page.keyboard.type(QUESTION, { delay: 5 });
+    await page.keyboard.press('Enter');
+    expect(await panel.lastTurn()).toEqual({ state: 'done', answer: DARK_ANSWER, error: null });
+    // Copy too: clipboard events stay in the frame.
+    await panel.clickButton('Copy');
+
+    const after = await hostileRecord(page);
+    const opened = after.events.slice(before.events.length);
+    expect(opened.filter((e) => KEYBOARD_EVENTS.test(e))).toEqual([]);
+    const everything = JSON.stringify(after);
+    for (const secret of [QUESTION, 'Quokka', 'zebra', '7341', DARK_ANSWER, 'night tones'])
+      expect(everything).not.toContain(secret);
+    // The page may see that focus went to the panel's host element, and nothing inside it.
+    expect(new Set(after.focus)).toEqual(new Set(['body|', 'glimpse-image-chat|']));
+    await page.screenshot({ path: artifactPath('panel-hostile-page.png') });
+  });
+
+  test('synthetic contextmenu and keys, and messages posted to the frame, start no request', async () => {
+    const page = await hostilePage('/cross-origin');
+    await askGlimpseAbout(browser, page);
+    const panel = await PanelPage.find(page);
+    const lastRun = () =>
+      browser.serviceWorker.evaluate(
+        async () => (await chrome.storage.local.get(null)) as Record<string, unknown>,
+      );
+    const storedBefore = JSON.stringify(await lastRun());
+    await page.evaluate(() => {
+      const image = document.getElementById('target');
+      image?.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true }));
+      const host = document.querySelector('glimpse-image-chat');
+      for (const target of [host, document.activeElement, document, window]) {
+        for (const key of ['D', 'Enter', 'Escape'])
+          target?.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      }
+      for (let i = 0; i < window.frames.length; i++) {
+        const frame = window.frames[i];
+        for (const message of [
+          { type: 'ask', requestId: 'r', conversationId: 'c', question: 'Describe' },
+          { type: 'panel/close' },
+          { type: 'chat/open', srcUrl: location.href, rect: null },
+          'Describe',
+        ])
+          frame?.postMessage(message, '*');
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await panel.count('li.turn')).toBe(0);
+    expect(await PanelPage.isOpen(page)).toBe(true);
+    expect(await panel.focused()).toBe('textarea#glimpse-question');
+    expect(JSON.stringify(await lastRun())).toBe(storedBefore);
+  });
+});
+
+describe('the panel fits its content', () => {
+  const cases: [string, string, { width: number; height: number } | undefined, string][] = [
+    ['beside the image', '/cross-origin', undefined, DARK_ANSWER],
+    ['docked on a narrow window', '/narrow', { width: 600, height: 800 }, BRIGHT_ANSWER],
+  ];
+  test.each(cases)(
+    '%s: no control extends past the panel',
+    async (_name, path, viewport, answer) => {
+      const page = await browser.context.newPage();
+      if (viewport) {
+        await page.setViewportSize(viewport);
+        await page.emulateMedia({ colorScheme: 'dark' });
+      }
+      await page.goto(site.url(path));
+      await page.locator('#target').waitFor();
+      await askGlimpseAbout(browser, page);
+      const panel = await PanelPage.find(page);
+      // A long line with no break, and a long word, must wrap inside the panel.
+      await panel.ask(`${'Supercalifragilistic'.repeat(8)} ${'wordy '.repeat(30)}?`);
+      expect((await panel.lastTurn()).answer).toBe(answer);
+      const fit = await panel.frame.evaluate(() => {
+        const section = document.querySelector('section.panel') as HTMLElement;
+        const box = section.getBoundingClientRect();
+        const controls = [...section.querySelectorAll('button, textarea, .question, .answer')].map(
+          (el) => {
+            const r = el.getBoundingClientRect();
+            return { el: el.outerHTML.slice(0, 60), left: r.left, right: r.right };
+          },
+        );
+        return {
+          scrollWidth: section.scrollWidth,
+          clientWidth: section.clientWidth,
+          pageScrollWidth: document.documentElement.scrollWidth,
+          pageClientWidth: document.documentElement.clientWidth,
+          outside: controls.filter((c) => c.left < box.left - 0.5 || c.right > box.right + 0.5),
+          controls: controls.length,
+        };
+      });
+      expect(fit.controls).toBeGreaterThan(5);
+      expect(fit.outside).toEqual([]);
+      expect(fit.scrollWidth).toBeLessThanOrEqual(fit.clientWidth);
+      expect(fit.pageScrollWidth).toBeLessThanOrEqual(fit.pageClientWidth);
+      // And the frame itself is inside the window.
+      const frameBox = await panel.box();
+      const width = viewport?.width ?? 1280;
+      expect(frameBox && frameBox.x >= 0 && frameBox.x + frameBox.width <= width + 0.5).toBe(true);
+      await page.screenshot({
+        path: artifactPath(`panel-fit-${viewport ? 'docked' : 'anchored'}.png`),
+      });
+    },
+  );
+});
