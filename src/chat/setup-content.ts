@@ -106,10 +106,10 @@ function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): 
     frame.dataset.placement = where.mode;
   };
   place();
-  // The frame takes focus as soon as it has loaded; it focuses its question box itself.
-  frame.addEventListener('load', () => frame.focus(), { once: true });
   shadow.append(frame);
   document.documentElement.append(host);
+  // The frame takes focus now, while it loads; it focuses its own question box when drawn.
+  frame.focus();
   addEventListener('resize', place);
 
   let closed = false;

@@ -235,9 +235,17 @@ describe('right-click an image and ask', () => {
       const host = document.querySelector('glimpse-image-chat');
       host?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
       host?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-      return { hostFound: host !== null, shadowRoot: host?.shadowRoot ?? null };
+      // The panel is another origin's frame: the page may post to it, never read it.
+      let frameDocument = 'unreadable';
+      for (let i = 0; i < window.frames.length; i++) {
+        window.frames[i]?.postMessage({ type: 'ask', question: 'Describe' }, '*');
+        try {
+          frameDocument = window.frames[i]?.document.body.innerHTML ?? 'empty';
+        } catch {}
+      }
+      return { hostFound: host !== null, shadowRoot: host?.shadowRoot ?? null, frameDocument };
     });
-    expect(result).toEqual({ hostFound: true, shadowRoot: null });
+    expect(result).toEqual({ hostFound: true, shadowRoot: null, frameDocument: 'unreadable' });
     await new Promise((r) => setTimeout(r, 300));
     expect(await panel.count('li.turn')).toBe(0);
     const votes = await browser.serviceWorker.evaluate(

@@ -130,16 +130,23 @@ export async function makeHostile(page: Page, extensionId: string): Promise<void
         record.mutationsAtLoad = record.mutations.length;
       });
 
+      // Two classic detections: fetch (no-cors, so even an opaque answer counts) and an
+      // image load, which needs no CORS at all. Either one succeeding means "installed".
       for (const file of files) {
         const url = `chrome-extension://${extensionId}/${file}`;
-        fetch(url).then(
-          () => {
-            record.probes[file] = true;
-          },
-          () => {
-            record.probes[file] = false;
-          },
+        const byFetch = fetch(url, { mode: 'no-cors' }).then(
+          () => true,
+          () => false,
         );
+        const byImage = new Promise<boolean>((resolve) => {
+          const image = new Image();
+          image.onload = () => resolve(true);
+          image.onerror = () => resolve(false);
+          image.src = url;
+        });
+        void Promise.all([byFetch, byImage]).then(([a, b]) => {
+          record.probes[file] = a || b;
+        });
       }
     },
     { extensionId, watched: WATCHED_EVENTS, files: PROBED_FILES },
