@@ -7,7 +7,7 @@ import { artifactPath } from './harness/artifacts';
 import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
 import { hostileRecord, makeHostile, PROBED_FILES } from './harness/hostile-page';
 import { askGlimpseAbout, PanelPage } from './harness/panel-page';
-import { startTestSite, type TestSite } from './harness/test-site';
+import { IMAGES, startTestSite, type TestSite } from './harness/test-site';
 
 let mirror: MirrorServer;
 let site: TestSite;
@@ -162,4 +162,29 @@ describe('the panel fits its content', () => {
       });
     },
   );
+});
+
+describe('pages that restrict frames', () => {
+  test('a page whose CSP forbids every frame and script still gets the panel, and it works', async () => {
+    const page = await browser.context.newPage();
+    const url = site.url('/strict-csp');
+    // Routed pages are not on the loopback address space: the image comes inline.
+    const imageUrl = `data:image/png;base64,${IMAGES.DARK.toString('base64')}`;
+    await page.route(url, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: {
+          'Content-Security-Policy':
+            "default-src 'none'; img-src data:; frame-src 'none'; child-src 'none'",
+        },
+        body: `<!doctype html><title>Strict</title><img id="target" src="${imageUrl}" alt="">`,
+      }),
+    );
+    await page.goto(url);
+    await page.locator('#target').waitFor();
+    await askGlimpseAbout(browser, page);
+    const panel = await PanelPage.find(page);
+    await panel.ask('What is this?');
+    expect(await panel.lastTurn()).toEqual({ state: 'done', answer: DARK_ANSWER, error: null });
+  });
 });
