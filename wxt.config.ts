@@ -63,6 +63,8 @@ export default defineConfig({
       ...(browser === 'firefox' ? [] : ['offscreen']), // the engine's page, created on demand
       'contextMenus', // "Ask Glimpse about this image"
       'scripting', // adds the panel to tabs opened before Glimpse was installed
+      // "Continue in side panel": a conversation moves out of the page into Chrome's side panel.
+      ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     // Reading images from any site (cross-origin, no CORS) and model files from a mirror the
     // user names. The content script already runs on every page, so this adds no new warning.

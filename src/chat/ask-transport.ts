@@ -17,6 +17,8 @@ export interface ChatTransport {
   ask(fields: AskFields, onEvent: (event: AskPortEvent) => void): void;
   cancel(requestId: string): void;
   endConversation(conversationId: string): void;
+  /** Keeps the conversation in the engine after this transport closes (for the side panel). */
+  keepConversation?(conversationId: string): void;
   onStatus(listener: (status: EngineStatus) => void): void;
   close(): void;
 }
@@ -65,6 +67,9 @@ export function createPortTransport(
     },
     endConversation(conversationId) {
       port?.post({ type: 'end-conversation', conversationId });
+    },
+    keepConversation(conversationId) {
+      ensurePort().post({ type: 'keep-conversation', conversationId });
     },
     onStatus(listener) {
       statusListeners.add(listener);

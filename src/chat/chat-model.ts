@@ -27,13 +27,29 @@ export interface ChatDeps {
   copy(text: string): Promise<void>;
   /** Opens Glimpse's Options page, where model, mirror and backend are set. */
   openSettings(): void;
+  /** A conversation carried on from elsewhere (the in-page panel): same engine conversation. */
+  resume?: {
+    conversationId: string;
+    turns: { question: string; answer: string; label?: string }[];
+  };
 }
 
 export const MAX_QUESTION_LENGTH = 4000;
 
 export const ChatModel = createModel((deps: ChatDeps) => {
-  const conversationId = deps.newId();
-  const turns = signal<Turn[]>([]);
+  const conversationId = deps.resume?.conversationId ?? deps.newId();
+  const turns = signal<Turn[]>(
+    (deps.resume?.turns ?? []).map((t) => ({
+      id: deps.newId(),
+      question: t.question,
+      ...(t.label ? { label: t.label } : {}),
+      answer: signal(t.answer),
+      state: signal<TurnState>('done'),
+      stats: signal(null),
+      error: signal(null),
+      ahead: signal(0),
+    })),
+  );
   const draft = signal('');
   const status = signal<EngineStatus>({ state: 'idle' });
   const copiedTurnId = signal<string | null>(null);
@@ -41,7 +57,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     deps.problem ?? (deps.image ? null : 'Glimpse could not read this image.'),
   );
   // Until a turn has run, the engine has no conversation: every ask carries the image.
-  let established = false;
+  let established = (deps.resume?.turns.length ?? 0) > 0;
 
   const active = computed(
     () =>
@@ -148,11 +164,29 @@ export const ChatModel = createModel((deps: ChatDeps) => {
           "Glimpse couldn't copy to the clipboard. Select the answer and copy it instead.";
       }
     },
+    /**
+     * Hands the conversation over (to the side panel): the engine keeps it when this panel
+     * closes. Returns what the side panel shows, or null while an answer is still running.
+     */
+    handOver() {
+      if (busy.value || !established) return null;
+      deps.transport.keepConversation?.(conversationId);
+      return {
+        conversationId,
+        turns: turns.value
+          .filter((t) => t.state.value === 'done')
+          .map((t) => ({
+            question: t.question,
+            answer: t.answer.value,
+            ...(t.label ? { label: t.label } : {}),
+          })),
+      };
+    },
     /** Frees the conversation in the engine and stops anything running. */
-    close() {
+    close(options: { keep?: boolean } = {}) {
       const turn = active.value;
       if (turn) deps.transport.cancel(turn.id);
-      deps.transport.endConversation(conversationId);
+      if (!options.keep) deps.transport.endConversation(conversationId);
       deps.transport.close();
     },
   };

@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import type { PanelSession } from '@/src/messaging/protocol';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
 import { createPortTransport } from './ask-transport';
@@ -40,6 +41,7 @@ async function thumbnailFor(session: PanelSession): Promise<string> {
 }
 
 const NO_SESSION: PanelSession = {
+  tabId: -1,
   srcUrl: '',
   image: null,
   problem: 'Glimpse lost track of this image. Right-click it and ask again.',
@@ -66,6 +68,21 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
     model.close();
     void sendRequest({ type: 'panel/close' }).catch(() => window.close());
   };
+  // Chrome only (Firefox has a sidebar, not this API).
+  const sidePanel = (
+    browser as unknown as { sidePanel?: { open(o: { tabId: number }): Promise<void> } }
+  ).sidePanel;
+  const continueInSidePanel = () => {
+    const handed = model.handOver();
+    if (!handed || !sidePanel) return;
+    // The click is the user gesture sidePanel.open needs: call it before anything is awaited.
+    void sidePanel.open({ tabId: session.tabId }).catch(() => undefined);
+    void sendRequest({ type: 'panel/hand-over', ...handed }).then(({ kept }) => {
+      if (!kept) return;
+      model.close({ keep: true });
+      return sendRequest({ type: 'panel/close' });
+    });
+  };
   const draw = (thumbnailUrl: string) =>
     render(
       <ChatPanel
@@ -74,6 +91,7 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
         alt={session.alt}
         renderMarkdown={renderMarkdown}
         onClose={close}
+        {...(sidePanel && session.tabId >= 0 ? { onContinueInSidePanel: continueInSidePanel } : {})}
       />,
       root,
     );

@@ -1,4 +1,5 @@
 import type {
+  HandedOverConversation,
   InspectedImage,
   PanelSession,
   RequestOf,
@@ -12,6 +13,7 @@ export const MENU_TITLE = 'Ask Glimpse about this image';
 export const CONTENT_SCRIPT_FILE = '/content-scripts/image-chat.js';
 /** The panel's extension page, shown in a frame inside the page's closed shadow root. */
 export const PANEL_PAGE = '/panel.html';
+const RECENT_CONVERSATIONS = 5;
 
 /** What Chrome passes to contextMenus.onClicked, as far as Glimpse reads it. */
 export interface MenuClick {
@@ -60,6 +62,8 @@ function fromPanelPage(
  */
 export function setupImageMenu(deps: MenuDeps) {
   const sessions = new Map<number, PanelSession>();
+  /** Each tab's conversations moved to its side panel, newest first (a few, in memory only). */
+  const handedOver = new Map<number, HandedOverConversation[]>();
   deps.onInstalled.addListener(() => {
     void deps.contextMenus
       .removeAll()
@@ -97,6 +101,7 @@ export function setupImageMenu(deps: MenuDeps) {
       alt: '',
     }));
     sessions.set(tabId, {
+      tabId,
       srcUrl: info.srcUrl,
       image: inspected.image,
       ...(inspected.problem ? { problem: inspected.problem } : {}),
@@ -114,13 +119,42 @@ export function setupImageMenu(deps: MenuDeps) {
     (info, tab) => void onClicked(info, tab).catch(() => undefined),
   );
 
-  const handlers: Pick<RequestHandlers, 'panel/session' | 'panel/close'> = {
+  const handlers: Pick<
+    RequestHandlers,
+    'panel/session' | 'panel/close' | 'panel/hand-over' | 'sidepanel/conversations'
+  > = {
     'panel/session': async (_request, sender) =>
       fromPanelPage(sender, deps.extensionOrigin) ? (sessions.get(sender.tab.id) ?? null) : null,
     'panel/close': async (_request, sender) => {
       if (!fromPanelPage(sender, deps.extensionOrigin)) return { closed: false };
       return deps.sendToFrame(sender.tab.id, 0, { type: 'chat/close' });
     },
+    'panel/hand-over': async ({ conversationId, turns }, sender) => {
+      if (!fromPanelPage(sender, deps.extensionOrigin)) return { kept: false };
+      const session = sessions.get(sender.tab.id);
+      if (!session) return { kept: false };
+      const { tabId: _tab, problem: _problem, ...image } = session;
+      const list = handedOver.get(sender.tab.id) ?? [];
+      handedOver.set(
+        sender.tab.id,
+        [
+          { conversationId, turns, ...image },
+          ...list.filter((c) => c.conversationId !== conversationId),
+        ].slice(0, RECENT_CONVERSATIONS),
+      );
+      return { kept: true };
+    },
+    'sidepanel/conversations': async ({ tabId }, sender) =>
+      sender.url?.startsWith(`${deps.extensionOrigin}/sidepanel.html`)
+        ? (handedOver.get(tabId) ?? [])
+        : [],
   };
-  return { onClicked, handlers, forgetTab: (tabId: number) => sessions.delete(tabId) };
+  return {
+    onClicked,
+    handlers,
+    forgetTab: (tabId: number) => {
+      sessions.delete(tabId);
+      handedOver.delete(tabId);
+    },
+  };
 }

@@ -188,3 +188,98 @@ describe('pages that restrict frames', () => {
     expect(await panel.lastTurn()).toEqual({ state: 'done', answer: DARK_ANSWER, error: null });
   });
 });
+
+/**
+ * Chrome's side panel is a page target Playwright does not attach to: the test attaches to it
+ * through the browser's CDP session, reads its DOM and sends it real key input.
+ */
+async function attachToSidePanel(): Promise<(method: string, params?: object) => Promise<unknown>> {
+  const cdp = await browser.context.browser()?.newBrowserCDPSession();
+  if (!cdp) throw new Error('no browser CDP session');
+  let target: { targetId: string } | undefined;
+  for (let i = 0; i < 100 && !target; i++) {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+      targetInfos: { targetId: string; url: string }[];
+    };
+    target = targetInfos.find((t) => t.url.includes('/sidepanel.html'));
+    if (!target) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!target) throw new Error('the side panel did not open');
+  const { sessionId } = (await cdp.send('Target.attachToTarget', {
+    targetId: target.targetId,
+    flatten: false,
+  })) as { sessionId: string };
+  let serial = 0;
+  const pending = new Map<number, (reply: { result?: unknown; error?: unknown }) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    const reply = JSON.parse(event.message) as { id?: number; result?: unknown; error?: unknown };
+    if (reply.id !== undefined) pending.get(reply.id)?.(reply);
+  });
+  return (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      const id = ++serial;
+      pending.set(id, (reply) =>
+        reply.error ? reject(new Error(JSON.stringify(reply.error))) : resolve(reply.result),
+      );
+      void cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method, params }),
+      });
+    });
+}
+
+describe('Continue in side panel', () => {
+  test('moves the conversation, history and engine state, into the side panel', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(site.url('/cross-origin'));
+    await page.locator('#target').waitFor();
+    await askGlimpseAbout(browser, page);
+    const panel = await PanelPage.find(page);
+    await panel.ask('What is this?');
+    expect((await panel.lastTurn()).answer).toBe(DARK_ANSWER);
+    await panel.clickButton('Continue in side panel');
+    await expect.poll(() => PanelPage.isOpen(page)).toBe(false);
+
+    const send = await attachToSidePanel();
+    const read = async <T>(expression: string): Promise<T> =>
+      (
+        (await send('Runtime.evaluate', { expression, returnByValue: true })) as {
+          result: { value: T };
+        }
+      ).result.value;
+    await expect
+      .poll(() => read<number>("document.querySelectorAll('li.turn').length"), { timeout: 15_000 })
+      .toBe(1);
+    expect(await read<string>("document.querySelector('li.turn .answer').innerText.trim()")).toBe(
+      DARK_ANSWER,
+    );
+    expect(await read<number>("document.querySelectorAll('ol.recent li').length")).toBe(1);
+    // A follow-up typed in the side panel (real key input) reuses the same engine conversation.
+    await read("document.querySelector('textarea').focus()");
+    await send('Input.insertText', { text: 'Are you sure?' });
+    for (const type of ['keyDown', 'keyUp'])
+      await send('Input.dispatchKeyEvent', {
+        type,
+        key: 'Enter',
+        code: 'Enter',
+        windowsVirtualKeyCode: 13,
+        ...(type === 'keyDown' ? { text: '\r' } : {}),
+      });
+    await expect
+      .poll(
+        () =>
+          read<string | null>(
+            "document.querySelector('li.turn:nth-child(2)')?.dataset.state ?? null",
+          ),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe('done');
+    const second = await read<Record<string, string>>(
+      "({ ...document.querySelector('li.turn:nth-child(2)').dataset, answer: document.querySelector('li.turn:nth-child(2) .answer').innerText.trim() })",
+    );
+    expect(second).toMatchObject({ reusedCache: 'true', imageTokens: '0', answer: DARK_ANSWER });
+  });
+});

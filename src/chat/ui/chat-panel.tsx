@@ -11,9 +11,18 @@ export interface ChatPanelProps {
   alt: string;
   renderMarkdown: (markdown: string) => string;
   onClose: () => void;
+  /** Moves the conversation to the browser's side panel (where there is one). */
+  onContinueInSidePanel?: () => void;
 }
 
-export function ChatPanel({ model, thumbnailUrl, alt, renderMarkdown, onClose }: ChatPanelProps) {
+export function ChatPanel({
+  model,
+  thumbnailUrl,
+  alt,
+  renderMarkdown,
+  onClose,
+  onContinueInSidePanel,
+}: ChatPanelProps) {
   const busy = model.busy.value;
   return (
     <section
@@ -84,6 +93,11 @@ export function ChatPanel({ model, thumbnailUrl, alt, renderMarkdown, onClose }:
           />
         ))}
       </ol>
+      {onContinueInSidePanel && model.isFollowUp.value && !busy && (
+        <button type="button" class="small continue" onClick={trusted(onContinueInSidePanel)}>
+          Continue in side panel
+        </button>
+      )}
       <QuestionBox model={model} />
     </section>
   );

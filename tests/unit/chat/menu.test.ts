@@ -126,6 +126,7 @@ describe('"Ask Glimpse about this image" menu', () => {
     const frame = { id: 'glimpse', url: 'chrome-extension://glimpse/panel.html', tab: { id: 3 } };
     const session = { type: 'panel/session' } as const;
     expect(await handlers['panel/session'](session, frame)).toEqual({
+      tabId: 3,
       srcUrl: 'https://cdn.example/cat.png',
       image: { kind: 'url', url: 'https://cdn.example/cat.png' },
       alt: 'A cat',
