@@ -103,6 +103,8 @@ export default defineConfig({
       ...(browser === 'firefox' ? [] : ['offscreen']), // the engine's page, created on demand
       'contextMenus', // "Ask Glimpse about this image"
       'scripting', // adds the panel to tabs opened before Glimpse was installed
+      // "Continue in side panel": a conversation moves out of the page into Chrome's side panel.
+      ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     // Reading images from any site (cross-origin, no CORS) and model files from a mirror the
     // user names. The content script already runs on every page, so this adds no new warning.
@@ -116,5 +118,10 @@ export default defineConfig({
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
     action: { default_title: 'Glimpse' },
+    // Only the panel's page may be framed by web pages, and only at a per-session URL, so a page
+    // cannot probe a fixed chrome-extension:// address to learn that Glimpse is installed.
+    web_accessible_resources: [
+      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+    ],
   }),
 });

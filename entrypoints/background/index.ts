@@ -5,7 +5,10 @@ import { setupVotes } from '@/src/verdicts/setup-background';
 import { setupEngine } from '@/src/vlm/setup-background';
 
 export default defineBackground(() => {
+  const imageMenu = setupImageMenu(browserMenuDeps());
+  browser.tabs.onRemoved.addListener((tabId) => imageMenu.forgetTab(tabId));
   serveRequests({
+    ...imageMenu.handlers,
     ...setupVotes(),
     ...setupEngine(),
     'options/open': async () => {
@@ -13,7 +16,6 @@ export default defineBackground(() => {
       return { opened: true };
     },
   });
-  const onMenuClicked = setupImageMenu(browserMenuDeps());
   // A native context menu cannot be clicked headless: e2e tests call the same handler here.
-  Object.assign(globalThis, { glimpse: { onMenuClicked } });
+  Object.assign(globalThis, { glimpse: { onMenuClicked: imageMenu.onClicked } });
 });

@@ -1,6 +1,3 @@
-import '@/src/ui/theme.css';
-import '@/src/ui/engine-status.css';
-import '@/src/chat/ui/panel.css';
 import { setupImageChat } from '@/src/chat/setup-content';
 
 export default defineContentScript({
@@ -8,7 +5,7 @@ export default defineContentScript({
   allFrames: true,
   matchAboutBlank: true,
   runAt: 'document_idle',
-  cssInjectionMode: 'ui',
+  // No CSS: the panel is an extension page in a frame, so nothing here is web-accessible.
   main(ctx) {
     setupImageChat(ctx);
   },

@@ -21,6 +21,8 @@ export interface ChatTransport {
   prefill?(fields: PrefillFields, onEvent: (event: AskPortEvent) => void): void;
   cancel(requestId: string): void;
   endConversation(conversationId: string): void;
+  /** Keeps the conversation in the engine after this transport closes (for the side panel). */
+  keepConversation?(conversationId: string): void;
   onStatus(listener: (status: EngineStatus) => void): void;
   close(): void;
 }
@@ -78,6 +80,9 @@ export function createPortTransport(
     },
     endConversation(conversationId) {
       port?.post({ type: 'end-conversation', conversationId });
+    },
+    keepConversation(conversationId) {
+      ensurePort().post({ type: 'keep-conversation', conversationId });
     },
     onStatus(listener) {
       statusListeners.add(listener);

@@ -29,13 +29,29 @@ export interface ChatDeps {
   openSettings(): void;
   /** Clock for the TTFT measured from the click; performance.now() unless a test says otherwise. */
   now?(): number;
+  /** A conversation carried on from elsewhere (the in-page panel): same engine conversation. */
+  resume?: {
+    conversationId: string;
+    turns: { question: string; answer: string; label?: string }[];
+  };
 }
 
 export const MAX_QUESTION_LENGTH = 4000;
 
 export const ChatModel = createModel((deps: ChatDeps) => {
-  const conversationId = deps.newId();
-  const turns = signal<Turn[]>([]);
+  const conversationId = deps.resume?.conversationId ?? deps.newId();
+  const turns = signal<Turn[]>(
+    (deps.resume?.turns ?? []).map((t) => ({
+      id: deps.newId(),
+      question: t.question,
+      ...(t.label ? { label: t.label } : {}),
+      answer: signal(t.answer),
+      state: signal<TurnState>('done'),
+      stats: signal(null),
+      error: signal(null),
+      ahead: signal(0),
+    })),
+  );
   const draft = signal('');
   const status = signal<EngineStatus>({ state: 'idle' });
   const copiedTurnId = signal<string | null>(null);
@@ -43,12 +59,13 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     deps.problem ?? (deps.image ? null : 'Glimpse could not read this image.'),
   );
   // Until a turn has run, the engine has no conversation: every ask carries the image.
-  let established = false;
+  let established = (deps.resume?.turns.length ?? 0) > 0;
   const now = deps.now ?? (() => performance.now());
 
   // Read the image while the user is still choosing: the first question then feeds only its own
-  // tokens. It gives way to any question; the answer is the same with or without it.
-  const prefillId = deps.image && deps.transport.prefill ? deps.newId() : null;
+  // tokens. It gives way to any question; the answer is the same with or without it. A resumed
+  // conversation has read its image already.
+  const prefillId = !established && deps.image && deps.transport.prefill ? deps.newId() : null;
   if (prefillId && deps.image) {
     deps.transport.prefill?.({ requestId: prefillId, conversationId, image: deps.image }, () => {});
   }
@@ -164,12 +181,30 @@ export const ChatModel = createModel((deps: ChatDeps) => {
           "Glimpse couldn't copy to the clipboard. Select the answer and copy it instead.";
       }
     },
+    /**
+     * Hands the conversation over (to the side panel): the engine keeps it when this panel
+     * closes. Returns what the side panel shows, or null while an answer is still running.
+     */
+    handOver() {
+      if (busy.value || !established) return null;
+      deps.transport.keepConversation?.(conversationId);
+      return {
+        conversationId,
+        turns: turns.value
+          .filter((t) => t.state.value === 'done')
+          .map((t) => ({
+            question: t.question,
+            answer: t.answer.value,
+            ...(t.label ? { label: t.label } : {}),
+          })),
+      };
+    },
     /** Frees the conversation in the engine and stops anything running. */
-    close() {
+    close(options: { keep?: boolean } = {}) {
       const turn = active.value;
       if (turn) deps.transport.cancel(turn.id);
       if (prefillId) deps.transport.cancel(prefillId);
-      deps.transport.endConversation(conversationId);
+      if (!options.keep) deps.transport.endConversation(conversationId);
       deps.transport.close();
     },
   };

@@ -1,9 +1,19 @@
-import type { InspectedImage, RequestOf, RequestType, ResponseFor } from '@/src/messaging/protocol';
-import { NoReceiver } from '@/src/messaging/runtime-rpc';
+import type {
+  HandedOverConversation,
+  InspectedImage,
+  PanelSession,
+  RequestOf,
+  RequestType,
+  ResponseFor,
+} from '@/src/messaging/protocol';
+import { NoReceiver, type RequestHandlers, type SenderInfo } from '@/src/messaging/runtime-rpc';
 
 export const MENU_ID = 'glimpse-ask-image';
 export const MENU_TITLE = 'Ask Glimpse about this image';
 export const CONTENT_SCRIPT_FILE = '/content-scripts/image-chat.js';
+/** The panel's extension page, shown in a frame inside the page's closed shadow root. */
+export const PANEL_PAGE = '/panel.html';
+const RECENT_CONVERSATIONS = 5;
 
 /** What Chrome passes to contextMenus.onClicked, as far as Glimpse reads it. */
 export interface MenuClick {
@@ -29,10 +39,31 @@ export interface MenuDeps {
   ): Promise<ResponseFor<T>>;
   /** Puts the content script into a tab opened before Glimpse was installed. */
   injectContentScript(tabId: number, frameIds: number[]): Promise<void>;
+  /** The panel page's own origin (chrome-extension://id), to tell its requests apart. */
+  extensionOrigin: string;
 }
 
-/** Registers "Ask Glimpse about this image" and returns its click handler. */
+/** True when a request comes from Glimpse's panel page (not a content script, not another page). */
+function fromPanelPage(
+  sender: SenderInfo,
+  extensionOrigin: string,
+): sender is SenderInfo & {
+  tab: { id: number };
+} {
+  if (!sender.url || sender.tab?.id === undefined) return false;
+  const url = new URL(sender.url);
+  return `${url.protocol}//${url.host}` === extensionOrigin && url.pathname === PANEL_PAGE;
+}
+
+/**
+ * Registers "Ask Glimpse about this image". Returns its click handler and the requests the
+ * panel's frame makes: the background keeps each tab's panel session (the image), so the image
+ * reaches the frame without the page, and the page never carries a question or an answer.
+ */
 export function setupImageMenu(deps: MenuDeps) {
+  const sessions = new Map<number, PanelSession>();
+  /** Each tab's conversations moved to its side panel, newest first (a few, in memory only). */
+  const handedOver = new Map<number, HandedOverConversation[]>();
   deps.onInstalled.addListener(() => {
     void deps.contextMenus
       .removeAll()
@@ -69,12 +100,16 @@ export function setupImageMenu(deps: MenuDeps) {
       rect: null,
       alt: '',
     }));
-    await send(tabId, 0, {
-      type: 'chat/open',
+    sessions.set(tabId, {
+      tabId,
       srcUrl: info.srcUrl,
       image: inspected.image,
       ...(inspected.problem ? { problem: inspected.problem } : {}),
       alt: inspected.alt,
+    });
+    await send(tabId, 0, {
+      type: 'chat/open',
+      srcUrl: info.srcUrl,
       rect: inspected.rect,
       ...(frameId !== 0 && info.frameUrl ? { frameUrl: info.frameUrl } : {}),
     });
@@ -83,5 +118,43 @@ export function setupImageMenu(deps: MenuDeps) {
   deps.contextMenus.onClicked.addListener(
     (info, tab) => void onClicked(info, tab).catch(() => undefined),
   );
-  return onClicked;
+
+  const handlers: Pick<
+    RequestHandlers,
+    'panel/session' | 'panel/close' | 'panel/hand-over' | 'sidepanel/conversations'
+  > = {
+    'panel/session': async (_request, sender) =>
+      fromPanelPage(sender, deps.extensionOrigin) ? (sessions.get(sender.tab.id) ?? null) : null,
+    'panel/close': async (_request, sender) => {
+      if (!fromPanelPage(sender, deps.extensionOrigin)) return { closed: false };
+      return deps.sendToFrame(sender.tab.id, 0, { type: 'chat/close' });
+    },
+    'panel/hand-over': async ({ conversationId, turns }, sender) => {
+      if (!fromPanelPage(sender, deps.extensionOrigin)) return { kept: false };
+      const session = sessions.get(sender.tab.id);
+      if (!session) return { kept: false };
+      const { tabId: _tab, problem: _problem, ...image } = session;
+      const list = handedOver.get(sender.tab.id) ?? [];
+      handedOver.set(
+        sender.tab.id,
+        [
+          { conversationId, turns, ...image },
+          ...list.filter((c) => c.conversationId !== conversationId),
+        ].slice(0, RECENT_CONVERSATIONS),
+      );
+      return { kept: true };
+    },
+    'sidepanel/conversations': async ({ tabId }, sender) =>
+      sender.url?.startsWith(`${deps.extensionOrigin}/sidepanel.html`)
+        ? (handedOver.get(tabId) ?? [])
+        : [],
+  };
+  return {
+    onClicked,
+    handlers,
+    forgetTab: (tabId: number) => {
+      sessions.delete(tabId);
+      handedOver.delete(tabId);
+    },
+  };
 }

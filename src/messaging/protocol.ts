@@ -38,22 +38,68 @@ export interface InspectedImage {
   alt: string;
 }
 
+/** What the panel's frame gets from the background: the image, never from the page. */
+export interface PanelSession {
+  /** The tab the panel is in (the side panel opens there). */
+  tabId: number;
+  srcUrl: string;
+  image: ImageInput | null;
+  problem?: string;
+  alt: string;
+}
+
+/** A conversation moved from the in-page panel to the side panel, with the same engine state. */
+export interface HandedOverConversation {
+  conversationId: string;
+  srcUrl: string;
+  image: ImageInput | null;
+  alt: string;
+  turns: { question: string; answer: string; label?: string }[];
+}
+
 export const RequestSchema = v.variant('type', [
   /** Background → the frame with the right-clicked image: find it, and read it if only the page can. */
   v.object({
     type: v.literal('image/inspect'),
     srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
   }),
-  /** Background → the tab's top frame: open the panel for this image. */
+  // ─── The in-page panel: an extension page in a frame the content script places ───
+  /**
+   * Background → the tab's top frame: place the panel's frame beside this image. Carries no
+   * image and no text: the frame fetches its session from the background itself.
+   */
   v.object({
     type: v.literal('chat/open'),
     srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
-    image: v.nullable(ImageInputSchema),
-    problem: v.optional(v.string()),
-    alt: v.string(),
     /** The image's rect in its own frame, and that frame's URL when it is not the top frame. */
     rect: v.nullable(RectSchema),
     frameUrl: v.optional(v.string()),
+  }),
+  /** Background → the tab's top frame: remove the panel's frame and give focus back. */
+  v.object({ type: v.literal('chat/close') }),
+  /** The panel's frame → background: the image this tab's panel is about. */
+  v.object({ type: v.literal('panel/session') }),
+  /** The panel's frame → background: close me (Esc or the close button). */
+  v.object({ type: v.literal('panel/close') }),
+  /** The panel's frame → background: this conversation continues in the tab's side panel. */
+  v.object({
+    type: v.literal('panel/hand-over'),
+    conversationId: id,
+    turns: v.pipe(
+      v.array(
+        v.object({
+          question: v.pipe(v.string(), v.maxLength(4000)),
+          answer: v.pipe(v.string(), v.maxLength(200_000)),
+          label: v.optional(v.pipe(v.string(), v.maxLength(200))),
+        }),
+      ),
+      v.maxLength(200),
+    ),
+  }),
+  /** The side panel → background: the tab's recent conversations, newest first. */
+  v.object({
+    type: v.literal('sidepanel/conversations'),
+    tabId: v.pipe(v.number(), v.integer()),
   }),
   /** Offscreen → background: nothing was asked for the idle timeout; close me. */
   /** A content script's panel asks for the Options page (content scripts cannot open it). */
@@ -72,6 +118,11 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 export interface ResponseMap {
   'image/inspect': InspectedImage;
   'chat/open': { opened: boolean };
+  'chat/close': { closed: boolean };
+  'panel/session': PanelSession | null;
+  'panel/close': { closed: boolean };
+  'panel/hand-over': { kept: boolean };
+  'sidepanel/conversations': HandedOverConversation[];
   'options/open': { opened: boolean };
   'engine/idle': { closed: boolean };
   'engine/connect': { connected: boolean };
@@ -86,6 +137,8 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 // ─── On-device model: asking, streaming, status ─────────────────────────────────────────────
 
 export const ASK_PORT = 'glimpse-ask';
+/** The side panel's ask port for one tab: `glimpse-ask:tab-<id>`, so it shares the tab's ids. */
+export const sidePanelAskPort = (tabId: number) => `${ASK_PORT}:tab-${tabId}`;
 export const ENGINE_PORT = 'glimpse-engine';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -202,6 +255,8 @@ export const AskPortMessageSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('cancel'), requestId: id }),
   v.object({ type: v.literal('end-conversation'), conversationId: id }),
+  /** The panel's frame, before it closes: keep this conversation for the tab's side panel. */
+  v.object({ type: v.literal('keep-conversation'), conversationId: id }),
 ]);
 export type AskPortMessage = v.InferOutput<typeof AskPortMessageSchema>;
 export type AskMessage = Extract<AskPortMessage, { type: 'ask' }>;

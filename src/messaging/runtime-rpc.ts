@@ -12,6 +12,10 @@ import { toUserMessage, UserFacingError } from './user-error';
 /** The part of a runtime message sender we check. */
 export interface SenderInfo {
   id?: string | undefined;
+  /** The page that sent it; for the panel's frame, its chrome-extension:// URL. */
+  url?: string | undefined;
+  /** The tab it came from (content scripts, and extension pages framed in a tab). */
+  tab?: { id?: number | undefined } | undefined;
 }
 
 /** Only Glimpse's own pages and content scripts may talk to the background. */
@@ -20,7 +24,7 @@ export function isOwnExtension(sender: SenderInfo, ownId: string): boolean {
 }
 
 export type RequestHandlers = {
-  [T in RequestType]: (request: RequestOf<T>) => Promise<ResponseFor<T>>;
+  [T in RequestType]: (request: RequestOf<T>, sender: SenderInfo) => Promise<ResponseFor<T>>;
 };
 
 type OnMessage = {
@@ -44,10 +48,10 @@ export function serveRequests(
     if (!parsed.success) return false;
     const request = parsed.output;
     const handler = handlers[request.type] as
-      | ((r: typeof request) => Promise<ResponseFor<typeof request.type>>)
+      | ((r: typeof request, s: SenderInfo) => Promise<ResponseFor<typeof request.type>>)
       | undefined;
     if (!handler) return false;
-    handler(request).then(
+    handler(request, sender).then(
       (value) => sendResponse({ ok: true, value } satisfies Reply<unknown>),
       (error: unknown) =>
         sendResponse({ ok: false, error: toUserMessage(error) } satisfies Reply<unknown>),

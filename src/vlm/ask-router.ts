@@ -232,6 +232,10 @@ export function createAskRouter(deps: RouterDeps) {
           case 'cancel':
             cancel(requester, message.requestId);
             return;
+          case 'keep-conversation':
+            // Another requester of the same tab (its side panel) carries it on: not freed here.
+            requester.conversations.delete(message.conversationId);
+            return;
           case 'end-conversation':
             requester.conversations.delete(message.conversationId);
             for (const job of [active, ...prefills.ordered()]) {

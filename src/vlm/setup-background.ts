@@ -24,6 +24,9 @@ interface PortSender {
   frameId?: number;
 }
 
+const SIDE_PANEL_PAGE = '/sidepanel.html';
+const SIDE_PANEL_PORT = new RegExp(`^${ASK_PORT}:tab-\\d+$`);
+
 /** Requests from the same tab share a lane in the fair queue and a namespace for their ids. */
 function requesterKey(sender: PortSender, fallback: number): string {
   return sender.tab?.id !== undefined ? `tab-${sender.tab.id}` : `page-${fallback}`;
@@ -79,6 +82,15 @@ export function setupEngine(): Pick<RequestHandlers, 'engine/idle'> {
       router.connectRequester(
         typedPort(raw, AskPortMessageSchema),
         requesterKey(sender, ++pageSerial),
+      );
+    } else if (
+      SIDE_PANEL_PORT.test(raw.name) &&
+      sender.url?.startsWith(extensionUrl(SIDE_PANEL_PAGE))
+    ) {
+      // The side panel has no tab of its own: it names the tab whose conversations it carries on.
+      router.connectRequester(
+        typedPort(raw, AskPortMessageSchema),
+        raw.name.slice(ASK_PORT.length + 1),
       );
     } else {
       raw.disconnect();

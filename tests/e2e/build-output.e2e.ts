@@ -17,6 +17,7 @@ describe('the production build', () => {
     host_permissions: string[];
     content_security_policy: { extension_pages: string };
     externally_connectable?: unknown;
+    web_accessible_resources?: unknown;
     cross_origin_embedder_policy?: { value: string };
     cross_origin_opener_policy?: { value: string };
   };
@@ -53,10 +54,17 @@ describe('the production build', () => {
       'contextMenus',
       'offscreen',
       'scripting',
+      'sidePanel',
       'storage',
       'unlimitedStorage',
     ]);
     expect(manifest.host_permissions).toEqual(['<all_urls>']);
+    // Only the panel's page is web-accessible, and only at a per-session URL: no fixed URL a
+    // page could probe (the content script has no CSS file to expose).
+    expect(manifest.web_accessible_resources).toEqual([
+      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+    ]);
+    expect(files.filter((f) => /content-scripts[/].*\.css$/.test(f))).toEqual([]);
     expect(manifest.externally_connectable).toBeUndefined();
     // Cross-origin isolation, so the offscreen engine may use SharedArrayBuffer threads.
     expect(manifest.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });

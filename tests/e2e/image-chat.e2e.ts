@@ -57,8 +57,8 @@ describe('right-click an image and ask', () => {
     expect(panel.shadowRootType).toBe('closed');
     expect(await panel.focused()).toBe('textarea#glimpse-question');
     const image = await page.locator('#target').boundingBox();
-    const box = await panel.rect('section.panel');
-    expect(await panel.attribute('section.panel', 'data-placement')).toBe('anchored');
+    const box = await panel.box();
+    expect(await panel.placement()).toBe('anchored');
     if (!image || !box) throw new Error('no boxes');
     expect(box.x).toBeGreaterThanOrEqual(image.x + image.width);
     expect(box.x - (image.x + image.width)).toBeLessThan(40);
@@ -235,9 +235,17 @@ describe('right-click an image and ask', () => {
       const host = document.querySelector('glimpse-image-chat');
       host?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
       host?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-      return { hostFound: host !== null, shadowRoot: host?.shadowRoot ?? null };
+      // The panel is another origin's frame: the page may post to it, never read it.
+      let frameDocument = 'unreadable';
+      for (let i = 0; i < window.frames.length; i++) {
+        window.frames[i]?.postMessage({ type: 'ask', question: 'Describe' }, '*');
+        try {
+          frameDocument = window.frames[i]?.document.body.innerHTML ?? 'empty';
+        } catch {}
+      }
+      return { hostFound: host !== null, shadowRoot: host?.shadowRoot ?? null, frameDocument };
     });
-    expect(result).toEqual({ hostFound: true, shadowRoot: null });
+    expect(result).toEqual({ hostFound: true, shadowRoot: null, frameDocument: 'unreadable' });
     await new Promise((r) => setTimeout(r, 300));
     expect(await panel.count('li.turn')).toBe(0);
     const votes = await browser.serviceWorker.evaluate(
@@ -248,8 +256,8 @@ describe('right-click an image and ask', () => {
 
   test('on a narrow window the panel docks to the side', async () => {
     const { page, panel } = await openPanel('/narrow', { width: 600, height: 800 });
-    expect(await panel.attribute('section.panel', 'data-placement')).toBe('docked');
-    const box = await panel.rect('section.panel');
+    expect(await panel.placement()).toBe('docked');
+    const box = await panel.box();
     expect(box?.x).toBeGreaterThanOrEqual(600 - 381);
     await panel.ask('What is this?');
     expect((await panel.lastTurn()).answer).toBe(BRIGHT_ANSWER);

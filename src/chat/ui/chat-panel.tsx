@@ -1,7 +1,6 @@
 import { StatusLine } from '@/src/ui/engine-status';
 import { describeStatus } from '@/src/vlm/status-format';
 import type { ChatModelInstance } from '../chat-model';
-import type { Placement } from '../placement';
 import { QUICK_ACTIONS } from '../prompts';
 import { trusted } from './trusted';
 import { TurnView } from './turn-view';
@@ -10,36 +9,27 @@ export interface ChatPanelProps {
   model: ChatModelInstance;
   thumbnailUrl: string;
   alt: string;
-  placement: Placement;
   renderMarkdown: (markdown: string) => string;
   onClose: () => void;
+  /** Moves the conversation to the browser's side panel (where there is one). */
+  onContinueInSidePanel?: () => void;
 }
 
 export function ChatPanel({
   model,
   thumbnailUrl,
   alt,
-  placement,
   renderMarkdown,
   onClose,
+  onContinueInSidePanel,
 }: ChatPanelProps) {
-  const style =
-    placement.mode === 'anchored'
-      ? {
-          top: `${placement.top}px`,
-          left: `${placement.left}px`,
-          maxHeight: `${placement.maxHeight}px`,
-        }
-      : undefined;
   const busy = model.busy.value;
   return (
     <section
-      class={`panel ${placement.mode}`}
-      style={style}
+      class="panel"
       role="dialog"
       aria-modal="false"
       aria-labelledby="glimpse-title"
-      data-placement={placement.mode}
       onKeyDown={trusted((event: KeyboardEvent) => {
         if (event.key === 'Escape') {
           event.preventDefault();
@@ -103,6 +93,11 @@ export function ChatPanel({
           />
         ))}
       </ol>
+      {onContinueInSidePanel && model.isFollowUp.value && !busy && (
+        <button type="button" class="small continue" onClick={trusted(onContinueInSidePanel)}>
+          Continue in side panel
+        </button>
+      )}
       <QuestionBox model={model} />
     </section>
   );

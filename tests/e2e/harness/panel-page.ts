@@ -1,5 +1,5 @@
 /// <reference types="chrome" />
-import type { CDPSession, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { ExtensionBrowser } from '../../../scripts/lib/chromium';
 
 interface DomNode {
@@ -8,6 +8,21 @@ interface DomNode {
   children?: DomNode[];
   shadowRoots?: (DomNode & { shadowRootType?: string })[];
   contentDocument?: DomNode;
+}
+
+/** The panel host's shadow root mode ('closed'), or '' when there is no panel on the page. */
+async function shadowRootTypeOf(page: Page): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as {
+      root: DomNode;
+    };
+    const host = findHost(root);
+    if (!host) return '';
+    return host.shadowRoots?.[0]?.shadowRootType ?? 'none';
+  } finally {
+    await cdp.detach();
+  }
 }
 
 function findHost(node: DomNode): DomNode | null {
@@ -19,134 +34,120 @@ function findHost(node: DomNode): DomNode | null {
   return null;
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+/** The panel's extension-page frame in a tab, once it is ready to type. */
+async function panelFrame(page: Page): Promise<Frame | null> {
+  for (const frame of page.frames()) {
+    if (!frame.url().startsWith('chrome-extension://') || !frame.url().includes('/panel.html'))
+      continue;
+    const ready = await frame
+      .evaluate(() => document.documentElement.dataset.readyAt ?? null)
+      .catch(() => null);
+    if (ready) return frame;
+  }
+  return null;
+}
+
 /**
- * The in-page panel. Its shadow root is closed (page scripts cannot reach it), so the tests
- * reach it the way DevTools does, through CDP; clicks and keys are real input events.
+ * The in-page panel: Glimpse's own page in a frame, inside a closed shadow root on the page.
+ * The tests drive the frame as a user would (real mouse and keyboard input through
+ * Playwright's frame APIs) and read the shadow root's mode through CDP, as DevTools does.
  */
 export class PanelPage {
   private constructor(
     readonly page: Page,
-    private readonly cdp: CDPSession,
-    private readonly rootObjectId: string,
+    readonly frame: Frame,
     readonly shadowRootType: string,
   ) {}
 
   static async find(page: Page, timeoutMs = 15_000): Promise<PanelPage> {
-    const cdp = await page.context().newCDPSession(page);
     const started = Date.now();
     for (;;) {
-      const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as {
-        root: DomNode;
-      };
-      const host = findHost(root);
-      const shadow = host?.shadowRoots?.[0];
-      if (shadow) {
-        const { object } = (await cdp.send('DOM.resolveNode', { nodeId: shadow.nodeId })) as {
-          object: { objectId: string };
-        };
-        return new PanelPage(page, cdp, object.objectId, shadow.shadowRootType ?? '');
-      }
+      const frame = await panelFrame(page);
+      if (frame) return new PanelPage(page, frame, await shadowRootTypeOf(page));
       if (Date.now() - started > timeoutMs) throw new Error('the Glimpse panel did not open');
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   static async isOpen(page: Page): Promise<boolean> {
-    const cdp = await page.context().newCDPSession(page);
-    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as {
-      root: DomNode;
-    };
-    await cdp.detach();
-    return findHost(root) !== null;
-  }
-
-  private async call<T>(fn: string, ...args: unknown[]): Promise<T> {
-    const { result, exceptionDetails } = (await this.cdp.send('Runtime.callFunctionOn', {
-      objectId: this.rootObjectId,
-      functionDeclaration: fn,
-      arguments: args.map((value) => ({ value })),
-      returnByValue: true,
-      awaitPromise: true,
-    })) as { result: { value: T }; exceptionDetails?: { text: string } };
-    if (exceptionDetails) throw new Error(exceptionDetails.text);
-    return result.value;
+    return (await shadowRootTypeOf(page)) !== '';
   }
 
   text(selector: string): Promise<string | null> {
-    return this.call(
-      'function (s) { const el = this.querySelector(s); return el ? el.innerText : null; }',
+    return this.frame.evaluate(
+      (s) => (document.querySelector(s) as HTMLElement | null)?.innerText ?? null,
       selector,
     );
   }
 
   texts(selector: string): Promise<string[]> {
-    return this.call(
-      'function (s) { return [...this.querySelectorAll(s)].map((el) => el.innerText); }',
+    return this.frame.evaluate(
+      (s) => [...document.querySelectorAll<HTMLElement>(s)].map((el) => el.innerText),
       selector,
     );
   }
 
   count(selector: string): Promise<number> {
-    return this.call('function (s) { return this.querySelectorAll(s).length; }', selector);
+    return this.frame.evaluate((s) => document.querySelectorAll(s).length, selector);
   }
 
   attribute(selector: string, name: string): Promise<string | null> {
-    return this.call(
-      'function (s, n) { return this.querySelector(s)?.getAttribute(n) ?? null; }',
+    return this.frame.evaluate(([s, n]) => document.querySelector(s)?.getAttribute(n) ?? null, [
       selector,
       name,
-    );
+    ] as const);
   }
 
   html(selector: string): Promise<string | null> {
-    return this.call('function (s) { return this.querySelector(s)?.innerHTML ?? null; }', selector);
+    return this.frame.evaluate((s) => document.querySelector(s)?.innerHTML ?? null, selector);
   }
 
-  /** The focused element inside the panel, as "tag#id" or "tag.class". */
+  /** The focused element in the panel, as "tag#id", only while the frame itself has focus. */
   focused(): Promise<string | null> {
-    return this.call(
-      'function () { const el = this.activeElement; return el ? el.localName + (el.id ? "#" + el.id : "") : null; }',
-    );
+    return this.frame.evaluate(() => {
+      const el = document.activeElement;
+      return document.hasFocus() && el ? el.localName + (el.id ? `#${el.id}` : '') : null;
+    });
   }
 
-  rect(selector: string): Promise<{ x: number; y: number; width: number; height: number } | null> {
-    return this.call(
-      'function (s) { const r = this.querySelector(s)?.getBoundingClientRect(); return r ? { x: r.x, y: r.y, width: r.width, height: r.height } : null; }',
-      selector,
-    );
+  /** The frame's box on the page, in the page's viewport coordinates. */
+  async box(): Promise<Box | null> {
+    return (await this.frame.frameElement()).boundingBox();
   }
 
-  /** A real mouse click at the element's centre. */
+  /** 'anchored' or 'docked', as the content script placed the frame. */
+  async placement(): Promise<string | null> {
+    return (await this.frame.frameElement()).getAttribute('data-placement');
+  }
+
+  /** An element's box inside the frame, in the frame's coordinates. */
+  rect(selector: string): Promise<Box | null> {
+    return this.frame.evaluate((s) => {
+      const r = document.querySelector(s)?.getBoundingClientRect();
+      return r ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
+    }, selector);
+  }
+
+  /** A real mouse click on the element. */
   async click(selector: string): Promise<void> {
-    const r = await this.rect(selector);
-    if (!r) throw new Error(`no ${selector} in the panel`);
-    await this.page.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
+    await this.frame.locator(selector).first().click();
   }
 
   async clickButton(label: string): Promise<void> {
-    const r = await this.call<{ x: number; y: number; width: number; height: number } | null>(
-      `function (l) {
-        const b = [...this.querySelectorAll('button')].find((b) => b.innerText.trim() === l || b.getAttribute('aria-label') === l);
-        if (!b) return null;
-        const r = b.getBoundingClientRect();
-        return { x: r.x, y: r.y, width: r.width, height: r.height };
-      }`,
+    const index = await this.frame.evaluate(
+      (l) =>
+        [...document.querySelectorAll('button')].findIndex(
+          (b) => b.innerText.trim() === l || b.getAttribute('aria-label') === l,
+        ),
       label,
     );
-    if (!r) throw new Error(`no button "${label}" in the panel`);
-    await this.page.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
+    if (index < 0) throw new Error(`no button "${label}" in the panel`);
+    await this.frame.locator('button').nth(index).click();
   }
 
-  /** What is under a viewport point, seen from inside the panel (for debugging hit tests). */
-  elementAt(x: number, y: number): Promise<string | null> {
-    return this.call(
-      'function (x, y) { const el = this.elementFromPoint(x, y); return el ? el.outerHTML.slice(0, 120) : null; }',
-      x,
-      y,
-    );
-  }
-
-  /** Types a question into the focused box and presses Enter, as a user would. */
+  /** Types a question into the box and presses Enter, as a user would. */
   async ask(question: string): Promise<void> {
     await this.click('textarea');
     await this.page.keyboard.type(question);
@@ -193,7 +194,8 @@ export class PanelPage {
 }
 
 /**
- * What happens when a user right-clicks the image and picks "Ask Glimpse about this image":
+ * What happens when a user right-clicks the image (returns the click's time, Date.now() in the
+ * service worker) and picks "Ask Glimpse about this image":
  * a real right-click on the element (the page sees the contextmenu event), then the background's
  * own menu handler with the info Chrome passes (srcUrl = the source shown, frameId of its frame).
  */
@@ -202,7 +204,7 @@ export async function askGlimpseAbout(
   page: Page,
   selector = '#target',
   frame?: Frame,
-): Promise<void> {
+): Promise<number> {
   const scope = frame ?? page.mainFrame();
   const target = scope.locator(selector);
   await target.scrollIntoViewIfNeeded();
@@ -211,7 +213,7 @@ export async function askGlimpseAbout(
     (el) => (el as HTMLImageElement).currentSrc || (el as HTMLImageElement).src,
   );
   const frameUrl = scope.url();
-  await browser.serviceWorker.evaluate(
+  return browser.serviceWorker.evaluate(
     async ({ pageUrl, frameUrl, srcUrl }) => {
       const [tab] = await chrome.tabs.query({ url: pageUrl });
       if (tab?.id === undefined) throw new Error(`no tab for ${pageUrl}`);
@@ -225,10 +227,13 @@ export async function askGlimpseAbout(
           glimpse: { onMenuClicked: (info: unknown, tab: unknown) => Promise<void> };
         }
       ).glimpse.onMenuClicked;
+      // The moment of the menu click, for the open-to-ready figure.
+      const clickedAt = Date.now();
       await handler(
         { menuItemId: 'glimpse-ask-image', srcUrl, frameId, frameUrl, pageUrl },
         { id: tab.id },
       );
+      return clickedAt;
     },
     { pageUrl: page.url(), frameUrl, srcUrl },
   );

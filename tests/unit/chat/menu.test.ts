@@ -34,8 +34,10 @@ function fakeMenuDeps(options: { frames?: Record<number, boolean> } = {}) {
     sendToFrame: (async (tabId: number, frameId: number, request: RequestOf<RequestType>) => {
       if (!hasScript[frameId]) throw new NoReceiver('no receiver');
       sent.push({ tabId, frameId, request });
-      return request.type === 'image/inspect' ? inspected : { opened: true };
+      if (request.type === 'image/inspect') return inspected;
+      return request.type === 'chat/close' ? { closed: true } : { opened: true };
     }) as MenuDeps['sendToFrame'],
+    extensionOrigin: 'chrome-extension://glimpse',
     injectContentScript: async (tabId, frameIds) => {
       injected.push({ tabId, frameIds });
       for (const id of frameIds) hasScript[id] = true;
@@ -63,7 +65,7 @@ describe('"Ask Glimpse about this image" menu', () => {
 
   test('a click inspects the image in its frame, then opens the panel in the top frame', async () => {
     const f = fakeMenuDeps();
-    const onClicked = setupImageMenu(f.deps);
+    const { onClicked } = setupImageMenu(f.deps);
     await onClicked(
       {
         menuItemId: MENU_ID,
@@ -85,8 +87,6 @@ describe('"Ask Glimpse about this image" menu', () => {
         request: {
           type: 'chat/open',
           srcUrl: 'https://cdn.example/cat.png',
-          image: { kind: 'url', url: 'https://cdn.example/cat.png' },
-          alt: 'A cat',
           rect: { x: 10, y: 20, width: 100, height: 80 },
           frameUrl: 'https://ads.example/frame',
         },
@@ -104,7 +104,7 @@ describe('"Ask Glimpse about this image" menu', () => {
 
   test('other menus, clicks without a tab or an image do nothing', async () => {
     const f = fakeMenuDeps();
-    const onClicked = setupImageMenu(f.deps);
+    const { onClicked } = setupImageMenu(f.deps);
     await onClicked({ menuItemId: 'something-else', srcUrl: 'https://x/y.png' }, { id: 1 });
     await onClicked({ menuItemId: MENU_ID }, { id: 1 });
     await onClicked({ menuItemId: MENU_ID, srcUrl: 'https://x/y.png' });
@@ -113,9 +113,45 @@ describe('"Ask Glimpse about this image" menu', () => {
 
   test('a tab opened before install gets the content script, then the panel', async () => {
     const f = fakeMenuDeps({ frames: {} });
-    const onClicked = setupImageMenu(f.deps);
+    const { onClicked } = setupImageMenu(f.deps);
     await onClicked({ menuItemId: MENU_ID, srcUrl: 'https://x/y.png', frameId: 0 }, { id: 4 });
     expect(f.injected).toEqual([{ tabId: 4, frameIds: [0] }]);
     expect(f.sent.map((s) => s.request.type)).toEqual(['image/inspect', 'chat/open']);
+  });
+
+  test("the panel's frame gets its tab's image from the background, nothing else does", async () => {
+    const f = fakeMenuDeps();
+    const { onClicked, handlers } = setupImageMenu(f.deps);
+    await onClicked({ menuItemId: MENU_ID, srcUrl: 'https://cdn.example/cat.png' }, { id: 3 });
+    const frame = { id: 'glimpse', url: 'chrome-extension://glimpse/panel.html', tab: { id: 3 } };
+    const session = { type: 'panel/session' } as const;
+    expect(await handlers['panel/session'](session, frame)).toEqual({
+      tabId: 3,
+      srcUrl: 'https://cdn.example/cat.png',
+      image: { kind: 'url', url: 'https://cdn.example/cat.png' },
+      alt: 'A cat',
+    });
+    // Another tab's frame, a content script (page URL) or another extension page get nothing.
+    expect(await handlers['panel/session'](session, { ...frame, tab: { id: 4 } })).toBeNull();
+    expect(
+      await handlers['panel/session'](session, { ...frame, url: 'https://cdn.example/' }),
+    ).toBeNull();
+    expect(
+      await handlers['panel/session'](session, {
+        ...frame,
+        url: 'chrome-extension://glimpse/options.html',
+      }),
+    ).toBeNull();
+  });
+
+  test("the frame's close goes to its own tab's top frame", async () => {
+    const f = fakeMenuDeps();
+    const { handlers } = setupImageMenu(f.deps);
+    const frame = { id: 'glimpse', url: 'chrome-extension://glimpse/panel.html', tab: { id: 5 } };
+    expect(await handlers['panel/close']({ type: 'panel/close' }, frame)).toEqual({ closed: true });
+    expect(f.sent).toEqual([{ tabId: 5, frameId: 0, request: { type: 'chat/close' } }]);
+    expect(
+      await handlers['panel/close']({ type: 'panel/close' }, { ...frame, url: 'https://x/' }),
+    ).toEqual({ closed: false });
   });
 });

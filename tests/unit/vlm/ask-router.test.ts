@@ -185,6 +185,31 @@ describe('ask router', () => {
     expect(asks(t.commands)).toHaveLength(1);
   });
 
+  test('a kept conversation survives its panel closing, and its side panel carries it on', async () => {
+    const t = setup();
+    const frame = t.requester('tab-7');
+    frame.port.post(ask('r1', 'conv-1'));
+    await flush();
+    frame.port.post({ type: 'keep-conversation', conversationId: 'conv-1' });
+    await flush();
+    frame.port.disconnect();
+    await flush();
+    expect(t.commands).not.toContainEqual({
+      type: 'end-conversation',
+      conversationId: 'tab-7/conv-1',
+    });
+    // The side panel connects under the same tab key: its follow-up is the same conversation.
+    const side = t.requester('tab-7');
+    side.port.post({ type: 'ask', requestId: 'r2', conversationId: 'conv-1', question: 'More?' });
+    await flush();
+    expect(asks(t.commands).map((c) => c.type === 'ask' && c.conversationId)).toContain(
+      'tab-7/conv-1',
+    );
+    side.port.disconnect();
+    await flush();
+    expect(t.commands).toContainEqual({ type: 'end-conversation', conversationId: 'tab-7/conv-1' });
+  });
+
   test('the engine going away ends the running request with a sentence; the next ask starts it again', async () => {
     const t = setup();
     const a = t.requester('tab-1');

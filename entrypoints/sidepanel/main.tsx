@@ -1,0 +1,7 @@
+import '@/src/ui/theme.css';
+import '@/src/ui/engine-status.css';
+import '@/src/chat/ui/panel.css';
+import { startSidePanel } from '@/src/chat/side-panel';
+
+const root = document.getElementById('app');
+if (root) void startSidePanel(root);

@@ -1,0 +1,112 @@
+import DOMPurify from 'dompurify';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import type { PanelSession } from '@/src/messaging/protocol';
+import { sendRequest } from '@/src/messaging/runtime-rpc';
+import { createPortTransport } from './ask-transport';
+import { ChatModel } from './chat-model';
+import { createMarkdownRenderer, type Sanitizer } from './markdown';
+import { ChatPanel } from './ui/chat-panel';
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // The async clipboard can be refused in a frame: fall back to a selection in the frame.
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    if (!ok) throw new Error('copy refused');
+  }
+}
+
+/**
+ * The thumbnail, as a URL this page may show. Extension pages are cross-origin isolated
+ * (COEP require-corp), so a web image is fetched with the host permission into a blob: URL.
+ */
+async function thumbnailFor(session: PanelSession): Promise<string> {
+  const image = session.image;
+  if (image?.kind === 'bytes') return `data:${image.contentType};base64,${image.base64}`;
+  if (image?.kind === 'url' && image.url.startsWith('data:')) return image.url;
+  if (image?.kind !== 'url') return '';
+  try {
+    const response = await fetch(image.url, { credentials: 'omit' });
+    return response.ok ? URL.createObjectURL(await response.blob()) : '';
+  } catch {
+    return '';
+  }
+}
+
+const NO_SESSION: PanelSession = {
+  tabId: -1,
+  srcUrl: '',
+  image: null,
+  problem: 'Glimpse lost track of this image. Right-click it and ask again.',
+  alt: '',
+};
+
+/**
+ * The panel, running as Glimpse's own page in a frame on the user's page: the page cannot see
+ * its keystrokes, its DOM or its text. It acts only on trusted input inside the frame, and
+ * listens to no window messages.
+ */
+export async function startPanelFrame(root: HTMLElement): Promise<void> {
+  const session = (await sendRequest({ type: 'panel/session' }).catch(() => null)) ?? NO_SESSION;
+  const renderMarkdown = createMarkdownRenderer(DOMPurify as unknown as Sanitizer);
+  const model = new ChatModel({
+    transport: createPortTransport(),
+    image: session.image,
+    ...(session.problem ? { problem: session.problem } : {}),
+    newId: () => crypto.randomUUID(),
+    copy: copyText,
+    openSettings: () => void sendRequest({ type: 'options/open' }).catch(() => undefined),
+  });
+  const close = () => {
+    model.close();
+    void sendRequest({ type: 'panel/close' }).catch(() => window.close());
+  };
+  // Chrome only (Firefox has a sidebar, not this API).
+  const sidePanel = (
+    browser as unknown as { sidePanel?: { open(o: { tabId: number }): Promise<void> } }
+  ).sidePanel;
+  const continueInSidePanel = () => {
+    const handed = model.handOver();
+    if (!handed || !sidePanel) return;
+    // The click is the user gesture sidePanel.open needs: call it before anything is awaited.
+    void sidePanel.open({ tabId: session.tabId }).catch(() => undefined);
+    void sendRequest({ type: 'panel/hand-over', ...handed }).then(({ kept }) => {
+      if (!kept) return;
+      model.close({ keep: true });
+      return sendRequest({ type: 'panel/close' });
+    });
+  };
+  const draw = (thumbnailUrl: string) =>
+    render(
+      <ChatPanel
+        model={model}
+        thumbnailUrl={thumbnailUrl}
+        alt={session.alt}
+        renderMarkdown={renderMarkdown}
+        onClose={close}
+        {...(sidePanel && session.tabId >= 0 ? { onContinueInSidePanel: continueInSidePanel } : {})}
+      />,
+      root,
+    );
+  draw('');
+  // Focus goes to the question box, or the close button when it can't be used.
+  const first =
+    root.querySelector<HTMLElement>('textarea:not([disabled])') ??
+    root.querySelector<HTMLElement>('button');
+  first?.focus();
+  // Read by the e2e suite's open-to-ready figure: the first moment typing lands in the panel
+  // (the content script focuses the frame once it has loaded).
+  const markReady = () => {
+    document.documentElement.dataset.readyAt ??= String(Date.now());
+  };
+  if (document.hasFocus()) markReady();
+  else addEventListener('focus', markReady, { once: true });
+  void thumbnailFor(session).then((url) => url && draw(url));
+}

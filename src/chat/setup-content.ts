@@ -1,0 +1,140 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { extensionUrl } from '@/src/messaging/extension-url';
+import type { Rect, RequestOf } from '@/src/messaging/protocol';
+import { serveRequests } from '@/src/messaging/runtime-rpc';
+import { findImageElement, imageSourceFor } from './image-source';
+import { offsetBy, PANEL_WIDTH, type Placement, placePanel } from './placement';
+import { trackRightClicks } from './right-click-tracker';
+import { PANEL_PAGE } from './setup-background';
+
+const rectOf = (element: Element): Rect => {
+  const r = element.getBoundingClientRect();
+  return { x: r.x, y: r.y, width: r.width, height: r.height };
+};
+
+/** Where the image is in the top frame: its own rect, or its rect inside the matching iframe. */
+function imageRectInTop(request: RequestOf<'chat/open'>): () => Rect | null {
+  if (!request.rect) return () => null;
+  const inner = request.rect;
+  if (!request.frameUrl) return () => inner;
+  const frame = [...document.querySelectorAll('iframe')].find((f) => f.src === request.frameUrl);
+  return () => (frame ? offsetBy(inner, rectOf(frame)) : null);
+}
+
+/**
+ * The image-chat content script: runs in every frame; the panel opens only in the top frame.
+ * It never holds a question or an answer: those live in the panel's extension-page frame.
+ */
+export function setupImageChat(ctx: ContentScriptContext): void {
+  const rightClicks = trackRightClicks(document);
+  const isTopFrame = window.top === window;
+  let closeCurrent: (() => void) | null = null;
+
+  serveRequests({
+    'image/inspect': async ({ srcUrl }) => {
+      const element = findImageElement(
+        srcUrl,
+        rightClicks.last() as HTMLImageElement | null,
+        document.images,
+      );
+      const source = await imageSourceFor(srcUrl);
+      return {
+        image: 'image' in source ? source.image : null,
+        ...('problem' in source ? { problem: source.problem } : {}),
+        rect: element ? rectOf(element) : null,
+        alt: (element?.getAttribute('alt') ?? '').trim().slice(0, 200),
+      };
+    },
+    'chat/open': async (request) => {
+      if (!isTopFrame) return { opened: false };
+      closeCurrent?.();
+      closeCurrent = openPanelFrame(request, () => {
+        closeCurrent = null;
+      });
+      return { opened: true };
+    },
+    'chat/close': async () => {
+      if (!isTopFrame || !closeCurrent) return { closed: false };
+      closeCurrent();
+      return { closed: true };
+    },
+  });
+  ctx.onInvalidated(() => closeCurrent?.());
+}
+
+const FRAME_CHROME = [
+  'border: 1px solid rgb(128 128 128 / 0.45)',
+  'border-radius: 14px',
+  'box-shadow: 0 12px 40px rgb(0 0 0 / 0.28)',
+  'z-index: 2147483647',
+  'margin: 0',
+  'padding: 0',
+  'display: block',
+  'visibility: visible',
+  'opacity: 1',
+  'background: transparent',
+  'color-scheme: light dark',
+].join(';');
+
+function frameStyle(placement: Placement): string {
+  if (placement.mode === 'docked') {
+    return `${FRAME_CHROME};position:fixed;top:0;right:0;bottom:auto;left:auto;width:min(${PANEL_WIDTH}px,100vw);height:100vh;border-radius:0;border-width:0 0 0 1px`;
+  }
+  return `${FRAME_CHROME};position:absolute;top:${placement.top}px;left:${placement.left}px;right:auto;bottom:auto;width:${PANEL_WIDTH}px;height:${placement.maxHeight}px`;
+}
+
+/**
+ * Places the panel's frame: an extension page in an iframe, in a closed shadow root so page
+ * styles cannot reach it. The page sees a host element and an iframe it cannot look into.
+ */
+function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): () => void {
+  const previousFocus = document.activeElement as HTMLElement | null;
+  const measure = imageRectInTop(request);
+  const placement = (): Placement =>
+    placePanel(measure(), { width: innerWidth, height: innerHeight, scrollX, scrollY });
+
+  const host = document.createElement('glimpse-image-chat');
+  host.setAttribute('style', 'all: initial !important; display: contents !important');
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const frame = document.createElement('iframe');
+  frame.src = extensionUrl(PANEL_PAGE);
+  frame.title = 'Glimpse: ask about this image';
+  frame.allow = 'clipboard-write';
+  const place = () => {
+    const where = placement();
+    frame.setAttribute('style', frameStyle(where));
+    frame.dataset.placement = where.mode;
+  };
+  place();
+  shadow.append(frame);
+  document.documentElement.append(host);
+  // The frame takes focus now, while it loads; it focuses its own question box when drawn.
+  frame.focus();
+  addEventListener('resize', place);
+
+  let closed = false;
+  return function close() {
+    if (closed) return;
+    closed = true;
+    removeEventListener('resize', place);
+    // Removing the frame closes its port: the background cancels its work and frees memory.
+    host.remove();
+    restoreFocus(previousFocus, request.srcUrl);
+    onClosed();
+  };
+}
+
+/** Focus goes back where it was, or to the image (or its link) the panel was about. */
+function restoreFocus(previous: HTMLElement | null, srcUrl: string) {
+  if (previous && previous !== document.body && previous.isConnected) {
+    previous.focus();
+    return;
+  }
+  const image = [...document.images].find((img) => img.currentSrc === srcUrl || img.src === srcUrl);
+  const link = image?.closest('a');
+  if (link) link.focus();
+  else if (image) {
+    image.tabIndex = -1;
+    image.focus();
+  }
+}
