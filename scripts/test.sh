@@ -26,7 +26,7 @@ step "lint and format" npx biome check .
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 step "integration (transformers.js on onnxruntime-node)" npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$reports/integration.json"
 step "build (chrome-mv3)" npx wxt build
-step "build (firefox-mv2)" npx wxt build -b firefox
+step "build (firefox-mv3)" npx wxt build -b firefox --mv3
 step "end to end" env GLIMPSE_E2E_SKIP_BUILD=1 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json"
 # The bench harness on the tiny model, so it cannot rot; its figures mean nothing (npm run bench).
 step "bench harness smoke (tiny model)" node --import tsx bench/run.ts --smoke

@@ -61,6 +61,8 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('engine/idle') }),
   /** Background → offscreen: connect your engine port (the service worker restarted). */
   v.object({ type: v.literal('engine/connect') }),
+  /** Firefox engine frame → event page: an answer is running, don't unload yet. */
+  v.object({ type: v.literal('engine/keepalive') }),
   v.object({ type: v.literal('votes/get') }),
   v.object({ type: v.literal('votes/cast'), choice: ToolIdSchema }),
   v.object({ type: v.literal('votes/withdraw') }),
@@ -75,6 +77,7 @@ export interface ResponseMap {
   'options/open': { opened: boolean };
   'engine/idle': { closed: boolean };
   'engine/connect': { connected: boolean };
+  'engine/keepalive': { alive: boolean };
   'votes/get': VoteState;
   'votes/cast': VoteState;
   'votes/withdraw': VoteState;

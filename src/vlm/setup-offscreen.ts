@@ -10,8 +10,19 @@ import { decodeToPixels } from './image-decode';
 import { ortRuntime } from './ort-runtime';
 import type { TransformersModule } from './transformers-adapter';
 
-/** The offscreen document's wiring: the engine, its host, and its port to the background. */
-export function setupOffscreenEngine(transformers: TransformersModule): void {
+export interface EnginePageOptions {
+  /** Firefox: keep the event page this page lives in from unloading while an answer runs. */
+  keepAliveWhileWorking?: boolean;
+}
+
+/**
+ * The engine page's wiring: the engine, its host, and its port to the background. The same page
+ * is Chrome's offscreen document and the frame in Firefox's event page.
+ */
+export function setupOffscreenEngine(
+  transformers: TransformersModule,
+  options: EnginePageOptions = {},
+): void {
   const gpu = (navigator as Navigator & { gpu?: Parameters<typeof probeWebGpu>[0] }).gpu;
   const engine = createVlmEngine({
     transformers,
@@ -29,6 +40,9 @@ export function setupOffscreenEngine(transformers: TransformersModule): void {
   const host = createEngineHost({
     engine,
     onIdle: () => void sendRequest({ type: 'engine/idle' }).catch(() => undefined),
+    ...(options.keepAliveWhileWorking
+      ? { keepAlive: () => void sendRequest({ type: 'engine/keepalive' }).catch(() => undefined) }
+      : {}),
   });
 
   const connect = () => {

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  type FirefoxExtensionBrowser,
+  launchFirefoxWithExtension,
+} from '../../scripts/lib/firefox';
+import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
+import type { MirrorServer } from '../support/mirror-server';
+import {
+  BRIGHT_PNG,
+  DARK_PNG,
+  dataUrl,
+  startMirror,
+  tinyModelSettings,
+} from './harness/engine-env';
+import { recordFigure } from './harness/figures';
+import { FirefoxAskClient } from './harness/firefox-ask-client';
+
+const brightImage = { kind: 'url' as const, url: dataUrl(BRIGHT_PNG) };
+const darkImage = { kind: 'url' as const, url: dataUrl(DARK_PNG) };
+
+/**
+ * Firefox unloads an idle event page after 30 s; 3 s here, so unloading can be watched within a
+ * test, and so an answer that takes longer than that only arrives if the engine keeps its page
+ * up while it works.
+ */
+const EVENT_PAGE_IDLE_MS = 3_000;
+
+let mirror: MirrorServer;
+let firefox: FirefoxExtensionBrowser;
+let client: FirefoxAskClient;
+
+// One Firefox for the file; the tests run in order and build on each other's engine state.
+beforeAll(async () => {
+  mirror = await startMirror();
+  firefox = await launchFirefoxWithExtension({
+    prefs: { 'extensions.background.idle.timeout': EVENT_PAGE_IDLE_MS },
+  });
+  client = await FirefoxAskClient.open(firefox);
+  await client.setSettings(tinyModelSettings(mirror));
+});
+afterAll(async () => {
+  await firefox?.dispose();
+  await mirror?.stop();
+});
+
+describe('on-device engine in real Firefox (event page host)', () => {
+  test('the first question downloads the model with progress and streams the exact answer on WASM', async () => {
+    const first = await client.ask({
+      requestId: 'q1',
+      question: 'What is this?',
+      image: brightImage,
+    });
+    expect(first.message).toBeUndefined();
+    expect(first.text).toBe(BRIGHT_ANSWER);
+    expect(first.events.filter((e) => e.type === 'token').length).toBeGreaterThan(1);
+    expect(first.stats).toMatchObject({
+      backend: 'wasm',
+      modelId: TINY_MODEL_ID,
+      reusedCache: false,
+      // Firefox extension pages are not cross-origin isolated: no SharedArrayBuffer, one thread.
+      threads: 1,
+    });
+    expect(first.statuses.some((s) => s.state === 'downloading')).toBe(true);
+    const ready = first.statuses.at(-1);
+    expect(ready).toMatchObject({ state: 'ready', backend: 'wasm' });
+    expect(ready?.state === 'ready' && ready.backendReason).toMatch(/no WebGPU/);
+
+    const dark = await client.ask({ requestId: 'q2', question: 'What is this?', image: darkImage });
+    expect(dark.text).toBe(DARK_ANSWER);
+    expect(dark.stats?.loadMs).toBe(0);
+    recordFigure('firefox-wasm', {
+      coldLoadMs: first.stats?.loadMs,
+      ttftMs: dark.stats?.ttftMs,
+      tokensPerSecond: dark.stats?.tokensPerSecond,
+      imageTokens: dark.stats?.imageTokens,
+      threads: dark.stats?.threads,
+    });
+  });
+
+  test('a follow-up reuses the image from the KV cache', async () => {
+    const first = await client.ask({
+      requestId: 'f1',
+      conversationId: 'talk',
+      question: 'What is this?',
+      image: darkImage,
+    });
+    expect(first.text).toBe(DARK_ANSWER);
+    const followUp = await client.ask({
+      requestId: 'f2',
+      conversationId: 'talk',
+      question: 'And the colours?',
+    });
+    expect(followUp.end).toBe('done');
+    expect(followUp.stats?.reusedCache).toBe(true);
+    expect(followUp.stats?.imageTokens).toBe(0);
+  });
+
+  test('Stop ends a long answer and the engine answers the next question', async () => {
+    await client.send({
+      requestId: 'stop-me',
+      question: 'Go on forever',
+      image: darkImage,
+      maxNewTokens: 4000,
+    });
+    await client.waitForToken('stop-me');
+    await client.post({ type: 'cancel', requestId: 'stop-me' });
+    const stopped = await client.result('stop-me');
+    expect(stopped.end).toBe('cancelled');
+    expect(stopped.text.startsWith('Mostly dark shadows')).toBe(true);
+    const next = await client.ask({
+      requestId: 'after-stop',
+      question: 'What?',
+      image: brightImage,
+    });
+    expect(next.text).toBe(BRIGHT_ANSWER);
+  });
+
+  test('after Firefox unloads the idle event page, the next question reloads the model from the cache', async () => {
+    await client.page.close();
+    const watcher = await firefox.openPage('options.html');
+    const probe = await FirefoxAskClient.attach(watcher);
+    await expect
+      .poll(() => probe.backgroundLoaded(), { timeout: 30_000, interval: 500 })
+      .toBe(false);
+    client = await FirefoxAskClient.open(firefox);
+    const requestsBefore = mirror.requests.length;
+    const again = await client.ask({
+      requestId: 'back',
+      question: 'What is this?',
+      image: darkImage,
+    });
+    expect(again.text).toBe(DARK_ANSWER);
+    expect(again.stats?.loadMs).toBeGreaterThan(0);
+    // From the Cache API: nothing fetched from the mirror, and the status said it was loading.
+    expect(mirror.requests.length).toBe(requestsBefore);
+    expect(again.statuses.some((s) => s.state === 'loading')).toBe(true);
+    recordFigure('firefox-wasm-reload-from-cache', { loadMs: again.stats?.loadMs });
+  });
+});
