@@ -115,6 +115,34 @@ describe('on-device engine in real Firefox (event page host)', () => {
     expect(next.text).toBe(BRIGHT_ANSWER);
   });
 
+  test('a long answer keeps the event page loaded past its idle timeout; Stop then ends it', async () => {
+    await client.send({
+      requestId: 'long',
+      question: 'Go on forever',
+      image: darkImage,
+      maxNewTokens: 4096,
+    });
+    await client.waitForToken('long');
+    const started = Date.now();
+    let lastTokens = 0;
+    // An open port alone does not hold an event page up: only the engine's keep-alive does.
+    while (Date.now() - started < EVENT_PAGE_IDLE_MS * 2.5) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const events = await client.events();
+      const ends = events.filter(
+        (e) =>
+          'requestId' in e && e.requestId === 'long' && e.type !== 'token' && e.type !== 'queued',
+      );
+      expect(ends).toEqual([]);
+      const tokens = events.filter((e) => e.type === 'token' && e.requestId === 'long').length;
+      expect(tokens).toBeGreaterThan(lastTokens);
+      lastTokens = tokens;
+      expect(await client.backgroundLoaded()).toBe(true);
+    }
+    await client.post({ type: 'cancel', requestId: 'long' });
+    expect((await client.result('long')).end).toBe('cancelled');
+  });
+
   test('after Firefox unloads the idle event page, the next question reloads the model from the cache', async () => {
     await client.page.close();
     const watcher = await firefox.openPage('options.html');
