@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: type check, lint, unit, production builds (Chrome and Firefox), end to end,
+# The whole suite: type check, lint, unit, production builds (Chrome and Firefox MV3), end to end
+# (Chromium and Firefox),
 # and a smoke run of the bench harness.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +8,7 @@ source scripts/lib/setup.sh
 set -e
 ensure_node_modules
 ensure_chromium
+ensure_firefox
 set +e
 
 reports=test-artifacts/reports

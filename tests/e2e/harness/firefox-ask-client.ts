@@ -1,13 +1,13 @@
 /// <reference types="chrome" />
 import type { Page } from 'puppeteer-core';
 import type { FirefoxExtensionBrowser } from '../../../scripts/lib/firefox';
-import type { AskPortEvent, ImageInput } from '../../../src/messaging/protocol';
+import type { AskPortEvent, GenerationStats, ImageInput } from '../../../src/messaging/protocol';
 import type { GlimpseSettings } from '../../../src/vlm/settings';
 import type { AskResult } from './ask-client';
 
 declare global {
   interface Window {
-    glimpseFirefoxTest?: { port: chrome.runtime.Port; events: AskPortEvent[] };
+    glimpseFirefoxTest?: { port: chrome.runtime.Port; events: AskPortEvent[]; connected: boolean };
   }
 }
 
@@ -29,11 +29,16 @@ export class FirefoxAskClient {
     return new FirefoxAskClient(page);
   }
 
+  /** Connects the port; like the panel, it connects again after Firefox unloaded the event page. */
   async connect(): Promise<void> {
     await this.page.evaluate(() => {
+      const events = window.glimpseFirefoxTest?.events ?? [];
       const port = chrome.runtime.connect({ name: 'glimpse-ask' });
-      const state = { port, events: [] as AskPortEvent[] };
+      const state = { port, events, connected: true };
       port.onMessage.addListener((event: AskPortEvent) => state.events.push(event));
+      port.onDisconnect.addListener(() => {
+        state.connected = false;
+      });
       window.glimpseFirefoxTest = state;
     });
   }
@@ -42,8 +47,10 @@ export class FirefoxAskClient {
     return this.page.evaluate(() => window.glimpseFirefoxTest?.port.disconnect());
   }
 
-  post(message: unknown): Promise<void> {
-    return this.page.evaluate(
+  async post(message: unknown): Promise<void> {
+    if (!(await this.page.evaluate(() => window.glimpseFirefoxTest?.connected)))
+      await this.connect();
+    await this.page.evaluate(
       (m) => window.glimpseFirefoxTest?.port.postMessage(m),
       message as never,
     );
@@ -124,5 +131,49 @@ export class FirefoxAskClient {
       });
       return contexts.length > 0;
     });
+  }
+
+  /** The last answer's stats, as the background stored them. */
+  lastRun(): Promise<{ stats: GenerationStats; at: number } | null> {
+    return this.page.evaluate(async () => {
+      const stored = await chrome.storage.local.get('last-run');
+      return (stored['last-run'] ?? null) as { stats: GenerationStats; at: number } | null;
+    });
+  }
+
+  /** The toolbar badge as Firefox shows it. */
+  badge(): Promise<string> {
+    return this.page.evaluate(() => chrome.action.getBadgeText({}));
+  }
+
+  /**
+   * What Firefox does when the user picks "Ask Glimpse about this image": a context menu can't
+   * be clicked headless, so this calls the event page's own menu handler (reached through
+   * runtime.getBackgroundPage) with the info Firefox passes: the image's source and its frame.
+   */
+  async chooseMenuItem(image: {
+    pageUrl: string;
+    frameUrl: string;
+    srcUrl: string;
+  }): Promise<void> {
+    await this.page.evaluate(async ({ pageUrl, frameUrl, srcUrl }) => {
+      const tabs = await chrome.tabs.query({});
+      const tab = tabs.find((t) => t.url === pageUrl);
+      if (tab?.id === undefined) throw new Error(`no tab for ${pageUrl}`);
+      const frames = await chrome.scripting.executeScript({
+        target: { tabId: tab.id, allFrames: true },
+        func: () => location.href,
+      });
+      const frameId = frames.find((f) => f.result === frameUrl)?.frameId ?? 0;
+      const background = (await (
+        chrome.runtime as unknown as { getBackgroundPage(): Promise<Window> }
+      ).getBackgroundPage()) as unknown as {
+        glimpse: { onMenuClicked(info: unknown, tab: unknown): Promise<void> };
+      };
+      await background.glimpse.onMenuClicked(
+        { menuItemId: 'glimpse-ask-image', srcUrl, frameId, frameUrl, pageUrl },
+        { id: tab.id },
+      );
+    }, image);
   }
 }

@@ -1,3 +1,4 @@
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   type FirefoxExtensionBrowser,
@@ -14,6 +15,7 @@ import {
 } from './harness/engine-env';
 import { recordFigure } from './harness/figures';
 import { FirefoxAskClient } from './harness/firefox-ask-client';
+import { startTestSite, type TestSite } from './harness/test-site';
 
 const brightImage = { kind: 'url' as const, url: dataUrl(BRIGHT_PNG) };
 const darkImage = { kind: 'url' as const, url: dataUrl(DARK_PNG) };
@@ -24,14 +26,18 @@ const darkImage = { kind: 'url' as const, url: dataUrl(DARK_PNG) };
  * up while it works.
  */
 const EVENT_PAGE_IDLE_MS = 3_000;
+const SMOL = 'smolvlm2-2b';
+const SKY = 'skypilot-research-agents';
 
 let mirror: MirrorServer;
+let site: TestSite;
 let firefox: FirefoxExtensionBrowser;
 let client: FirefoxAskClient;
 
 // One Firefox for the file; the tests run in order and build on each other's engine state.
 beforeAll(async () => {
   mirror = await startMirror();
+  site = await startTestSite();
   firefox = await launchFirefoxWithExtension({
     prefs: { 'extensions.background.idle.timeout': EVENT_PAGE_IDLE_MS },
   });
@@ -40,7 +46,52 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await firefox?.dispose();
+  await site?.close();
   await mirror?.stop();
+});
+
+describe('verdict popup in real Firefox', () => {
+  const card = (tool: string) => `article[data-tool="${tool}"]`;
+  const text = (page: Page, selector: string) =>
+    page.$eval(selector, (el) => (el as HTMLElement).innerText.trim());
+
+  test('renders the comparison; a vote sets the badge and persists across reopening and the event page unloading', async () => {
+    let popup = await firefox.openPage('popup.html');
+    await popup.waitForFunction(() => document.querySelectorAll('article[data-tool]').length === 2);
+    expect(await text(popup, 'h1')).toBe('Which one should you ship with?');
+    expect(await text(popup, `${card(SMOL)} [data-stat="panel"]`)).toBe('100%');
+    expect(await text(popup, `${card(SKY)} [data-stat="panel"]`)).toBe('50%');
+    expect(await text(popup, `${card(SMOL)} [data-stat="community"]`)).toBe('—');
+    expect(await popup.$$eval('li.quote', (quotes) => quotes.length)).toBe(8);
+    expect(await client.badge()).toBe('');
+
+    await popup.click(`${card(SMOL)} .vote-button`);
+    await expect.poll(() => client.badge()).toBe('VLM');
+    await expect.poll(() => text(popup, `${card(SMOL)} [data-stat="community"]`)).toBe('100%');
+    await popup.close();
+
+    popup = await firefox.openPage('popup.html');
+    await popup.waitForFunction(
+      (selector) => document.querySelector(selector)?.getAttribute('aria-pressed') === 'true',
+      {},
+      `${card(SMOL)} .vote-button`,
+    );
+    await popup.close();
+
+    // Nothing of the vote lives only in the event page's memory.
+    await expect
+      .poll(() => client.backgroundLoaded(), { timeout: 30_000, interval: 500 })
+      .toBe(false);
+    popup = await firefox.openPage('popup.html');
+    await popup.waitForFunction(
+      (selector) => document.querySelector(selector)?.getAttribute('aria-pressed') === 'true',
+      {},
+      `${card(SMOL)} .vote-button`,
+    );
+    expect(await text(popup, `${card(SMOL)} [data-stat="community"]`)).toBe('100%');
+    expect(await client.badge()).toBe('VLM');
+    await popup.close();
+  });
 });
 
 describe('on-device engine in real Firefox (event page host)', () => {
@@ -142,6 +193,58 @@ describe('on-device engine in real Firefox (event page host)', () => {
     await client.post({ type: 'cancel', requestId: 'long' });
     expect((await client.result('long')).end).toBe('cancelled');
   });
+
+  test.each([
+    ['a cross-origin image', '/cross-origin'],
+    ['an image in a cross-origin frame', '/iframe'],
+  ])(
+    'the menu on %s opens the panel; a question and a follow-up are answered',
+    async (_kind, path) => {
+      const page = await firefox.browser.newPage();
+      await page.goto(site.url(path));
+      const frame =
+        path === '/iframe' ? page.frames().find((f) => f !== page.mainFrame()) : page.mainFrame();
+      if (!frame) throw new Error('no frame');
+      const target = await frame.waitForSelector('#target');
+      await target?.click({ button: 'right' });
+      const srcUrl = await frame.$eval('#target', (el) => (el as HTMLImageElement).currentSrc);
+      const before = (await client.lastRun())?.at ?? 0;
+      await client.chooseMenuItem({ pageUrl: page.url(), frameUrl: frame.url(), srcUrl });
+
+      // The panel's shadow root is closed to the page and to WebDriver; it takes focus on
+      // opening, so real keystrokes reach its question box, and the answer's stats show up.
+      const where = () =>
+        Promise.all(
+          page
+            .frames()
+            .map((f) =>
+              f.evaluate(
+                () =>
+                  `${location.pathname} host=${document.querySelector('glimpse-image-chat') !== null} active=${document.activeElement?.localName} focus=${document.hasFocus()}`,
+              ),
+            ),
+        ).then((x) => x.join(' | '));
+      await expect
+        .poll(where, { timeout: 10_000 })
+        .toContain('active=glimpse-image-chat focus=true');
+      await page.keyboard.type('What is in this picture?');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(async () => (await client.lastRun())?.at ?? 0, { timeout: 60_000 })
+        .toBeGreaterThan(before);
+      const first = await client.lastRun();
+      expect(first?.stats).toMatchObject({ backend: 'wasm', reusedCache: false });
+      expect(first?.stats.imageTokens).toBeGreaterThan(0);
+
+      await page.keyboard.type('And the colours?');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(async () => (await client.lastRun())?.at ?? 0, { timeout: 60_000 })
+        .toBeGreaterThan(first?.at ?? 0);
+      expect((await client.lastRun())?.stats).toMatchObject({ reusedCache: true, imageTokens: 0 });
+      await page.close();
+    },
+  );
 
   test('after Firefox unloads the idle event page, the next question reloads the model from the cache', async () => {
     await client.page.close();
