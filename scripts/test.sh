@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The whole suite: type check, lint, unit, production builds (Chrome and Firefox MV3), end to end
-# (Chromium and Firefox),
-# and a smoke run of the bench harness.
+# in Chromium and Firefox, and a smoke run of the bench harness.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh

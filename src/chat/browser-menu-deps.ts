@@ -12,6 +12,7 @@ export function browserMenuDeps(): MenuDeps {
       sendRequest(request, {
         sendMessage: (message) => browser.tabs.sendMessage(tabId, message, { frameId }),
       }),
+    hasHostAccess: (origins) => browser.permissions.contains({ origins }),
     injectContentScript: async (tabId, frameIds) => {
       await browser.scripting.executeScript({
         target: { tabId, frameIds },

@@ -1,5 +1,6 @@
 import type { InspectedImage, RequestOf, RequestType, ResponseFor } from '@/src/messaging/protocol';
 import { NoReceiver } from '@/src/messaging/runtime-rpc';
+import { missingHostAccess } from './host-access';
 
 export const MENU_ID = 'glimpse-ask-image';
 export const MENU_TITLE = 'Ask Glimpse about this image';
@@ -29,6 +30,8 @@ export interface MenuDeps {
   ): Promise<ResponseFor<T>>;
   /** Puts the content script into a tab opened before Glimpse was installed. */
   injectContentScript(tabId: number, frameIds: number[]): Promise<void>;
+  /** permissions.contains; without it, host access counts as granted. */
+  hasHostAccess?(origins: string[]): Promise<boolean>;
 }
 
 /** Registers "Ask Glimpse about this image" and returns its click handler. */
@@ -69,8 +72,15 @@ export function setupImageMenu(deps: MenuDeps) {
       rect: null,
       alt: '',
     }));
+    const hasHostAccess = deps.hasHostAccess;
+    const hostAccess = hasHostAccess
+      ? await missingHostAccess(inspected.image, {
+          contains: ({ origins }) => hasHostAccess(origins),
+        })
+      : null;
     await send(tabId, 0, {
       type: 'chat/open',
+      ...(hostAccess ? { hostAccess } : {}),
       srcUrl: info.srcUrl,
       image: inspected.image,
       ...(inspected.problem ? { problem: inspected.problem } : {}),

@@ -6,6 +6,7 @@ import type { Rect, RequestOf } from '@/src/messaging/protocol';
 import { sendRequest, serveRequests } from '@/src/messaging/runtime-rpc';
 import { createPortTransport } from './ask-transport';
 import { ChatModel, type ChatModelInstance } from './chat-model';
+import { requestHostAccess } from './host-access';
 import { findImageElement, imageSourceFor } from './image-source';
 import { createMarkdownRenderer, type Sanitizer } from './markdown';
 import { offsetBy, type Placement, placePanel } from './placement';
@@ -102,6 +103,8 @@ async function openPanel(
         transport: createPortTransport(),
         image: request.image,
         ...(request.problem ? { problem: request.problem } : {}),
+        ...(request.hostAccess ? { hostAccess: request.hostAccess } : {}),
+        requestHostAccess: (need) => requestHostAccess(need),
         newId: () => crypto.randomUUID(),
         copy: (text) => copyText(text, shadow),
         openSettings: () => void sendRequest({ type: 'options/open' }).catch(() => undefined),

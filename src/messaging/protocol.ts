@@ -54,6 +54,8 @@ export const RequestSchema = v.variant('type', [
     /** The image's rect in its own frame, and that frame's URL when it is not the top frame. */
     rect: v.nullable(RectSchema),
     frameUrl: v.optional(v.string()),
+    /** Host access the user has not granted (Firefox MV3): the panel asks for it first. */
+    hostAccess: v.optional(v.object({ origin: v.string(), host: v.string() })),
   }),
   /** Offscreen → background: nothing was asked for the idle timeout; close me. */
   /** A content script's panel asks for the Options page (content scripts cannot open it). */

@@ -118,4 +118,24 @@ describe('"Ask Glimpse about this image" menu', () => {
     expect(f.injected).toEqual([{ tabId: 4, frameIds: [0] }]);
     expect(f.sent.map((s) => s.request.type)).toEqual(['image/inspect', 'chat/open']);
   });
+
+  test('tells the panel when the image needs host access the user has not granted', async () => {
+    const f = fakeMenuDeps();
+    const asked: string[][] = [];
+    setupImageMenu({
+      ...f.deps,
+      hasHostAccess: async (origins) => {
+        asked.push(origins);
+        return false;
+      },
+    });
+    f.click({ menuItemId: MENU_ID, srcUrl: 'https://cdn.example/cat.png', frameId: 0 }, { id: 3 });
+    await flush();
+    await flush();
+    expect(asked).toEqual([['https://cdn.example/*']]);
+    const open = f.sent.find((m) => m.request.type === 'chat/open')?.request;
+    expect(open).toMatchObject({
+      hostAccess: { origin: 'https://cdn.example/*', host: 'cdn.example' },
+    });
+  });
 });
