@@ -25,7 +25,9 @@ describe('host access (Firefox MV3: host permissions are the user’s to grant)'
 
   test('bytes the page handed over, data: URLs and no image need nothing', async () => {
     const none = granted([]);
-    expect(await missingHostAccess({ kind: 'bytes', base64: 'AAAA', contentType: 'image/png' }, none)).toBeNull();
+    expect(
+      await missingHostAccess({ kind: 'bytes', base64: 'AAAA', contentType: 'image/png' }, none),
+    ).toBeNull();
     expect(
       await missingHostAccess({ kind: 'url', url: 'data:image/png;base64,AA' }, none),
     ).toBeNull();
