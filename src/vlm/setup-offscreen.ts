@@ -23,6 +23,10 @@ export function setupOffscreenEngine(
   transformers: TransformersModule,
   options: EnginePageOptions = {},
 ): void {
+  // The model cache must not be evicted under storage pressure. Firefox grants this at once to
+  // an add-on with unlimitedStorage, and the quota then grows from 10 GiB (best effort) to half
+  // the disk; Chrome already treats unlimitedStorage that way.
+  void navigator.storage?.persist?.().catch(() => false);
   const gpu = (navigator as Navigator & { gpu?: Parameters<typeof probeWebGpu>[0] }).gpu;
   const engine = createVlmEngine({
     transformers,

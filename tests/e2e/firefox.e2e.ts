@@ -223,6 +223,8 @@ describe('on-device engine in real Firefox (event page host)', () => {
     }));
     expect(storage.usage).toBeGreaterThan(0);
     expect(storage.quota).toBeGreaterThan(storage.usage ?? 0);
+    // The engine page asked for persistence: the model isn't evicted under storage pressure.
+    expect(storage.persisted).toBe(true);
     recordFigure('firefox-storage', storage);
 
     // Folder import is not driven here: WebDriver BiDi's input.setFiles can't pick a directory
