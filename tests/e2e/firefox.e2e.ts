@@ -1,6 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  FIREFOX_ADDON_ID,
+  FIREFOX_EXTENSION_DIR,
   type FirefoxExtensionBrowser,
   launchFirefoxWithExtension,
 } from '../../scripts/lib/firefox';
@@ -48,6 +52,25 @@ afterAll(async () => {
   await firefox?.dispose();
   await site?.close();
   await mirror?.stop();
+});
+
+describe('the Firefox MV3 build', () => {
+  test('is MV3 with a gecko id, an event page and no Chrome-only permission', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'), 'utf8'),
+    ) as Record<string, unknown> & { permissions: string[]; background: { scripts?: string[] } };
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.browser_specific_settings).toEqual({
+      gecko: { id: FIREFOX_ADDON_ID, strict_min_version: '128.0' },
+    });
+    expect(manifest.background.scripts).toEqual(['background.js']);
+    expect(manifest.permissions).not.toContain('offscreen');
+    expect(manifest.permissions).toEqual(
+      expect.arrayContaining(['storage', 'unlimitedStorage', 'contextMenus', 'scripting']),
+    );
+    // The engine page and ORT's runtime ship inside the add-on.
+    expect(existsSync(join(FIREFOX_EXTENSION_DIR, 'offscreen.html'))).toBe(true);
+  });
 });
 
 describe('verdict popup in real Firefox', () => {
