@@ -191,6 +191,27 @@ describe('on-device engine in real Firefox (event page host)', () => {
     expect(next.text).toBe(BRIGHT_ANSWER);
   });
 
+  test('a dropped connection cancels its answer: the next question is not queued behind it', async () => {
+    await client.send({
+      requestId: 'dropped',
+      question: 'Go on forever',
+      image: darkImage,
+      maxNewTokens: 4096,
+    });
+    await client.waitForToken('dropped');
+    await client.disconnect();
+    await new Promise((r) => setTimeout(r, 1_000));
+    await client.connect();
+    const next = await client.ask({
+      requestId: 'after-drop',
+      question: 'What?',
+      image: brightImage,
+    });
+    expect(next.text).toBe(BRIGHT_ANSWER);
+    const queued = next.events.find((e) => e.type === 'queued');
+    expect(queued).toMatchObject({ ahead: 0 });
+  });
+
   test('a long answer keeps the event page loaded past its idle timeout; Stop then ends it', async () => {
     await client.send({
       requestId: 'long',

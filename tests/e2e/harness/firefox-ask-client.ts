@@ -43,8 +43,13 @@ export class FirefoxAskClient {
     });
   }
 
+  /** Drops the port, as a closed panel or tab does; the next post connects again. */
   disconnect(): Promise<void> {
-    return this.page.evaluate(() => window.glimpseFirefoxTest?.port.disconnect());
+    return this.page.evaluate(() => {
+      const state = window.glimpseFirefoxTest;
+      state?.port.disconnect();
+      if (state) state.connected = false;
+    });
   }
 
   async post(message: unknown): Promise<void> {
