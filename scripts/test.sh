@@ -31,5 +31,6 @@ step "build (firefox-mv3)" npx wxt build -b firefox --mv3
 step "end to end" env GLIMPSE_E2E_SKIP_BUILD=1 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json"
 # The bench harness on the tiny model, so it cannot rot; its figures mean nothing (npm run bench).
 step "bench harness smoke (tiny model)" node --import tsx bench/run.ts --smoke
+step "bench harness smoke in Firefox (tiny model)" node --import tsx bench/run.ts --smoke --browser firefox
 
 node scripts/lib/summarize-tests.mjs "$reports" "${#failed_steps[@]}" "${failed_steps[@]}"

@@ -31,6 +31,8 @@ export interface FirefoxLaunchOptions {
   extensionDir?: string;
   /** Firefox prefs, e.g. a short `extensions.background.idle.timeout` to test unloading. */
   prefs?: Record<string, unknown>;
+  /** How long one WebDriver call may take (0: no limit, for the bench's long evaluations). */
+  protocolTimeoutMs?: number;
 }
 
 export interface FirefoxExtensionBrowser {
@@ -56,6 +58,9 @@ export async function launchFirefoxWithExtension(
     executablePath: findFirefox(),
     headless: true,
     userDataDir: profileDir,
+    ...(options.protocolTimeoutMs !== undefined
+      ? { protocolTimeout: options.protocolTimeoutMs }
+      : {}),
     // WebDriver BiDi may only open moz-extension:// pages with system access allowed.
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
