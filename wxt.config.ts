@@ -82,9 +82,14 @@ export default defineConfig({
     // Firefox shows it at install and lets the user withdraw it: the panel then asks again.
     host_permissions: ['<all_urls>'],
     // Cross-origin isolation gives extension pages SharedArrayBuffer: onnxruntime-web's WASM
-    // backend can then run on every core instead of one.
-    cross_origin_embedder_policy: { value: 'require-corp' },
-    cross_origin_opener_policy: { value: 'same-origin' },
+    // backend can then run on every core instead of one. Chrome only: Firefox has no such keys
+    // (it warns about them) and its add-on pages are never cross-origin isolated: one thread.
+    ...(browser === 'firefox'
+      ? {}
+      : {
+          cross_origin_embedder_policy: { value: 'require-corp' },
+          cross_origin_opener_policy: { value: 'same-origin' },
+        }),
     content_security_policy: {
       // WebAssembly for onnxruntime-web; scripts only from the extension itself.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
