@@ -70,6 +70,16 @@ function transformersOnOrtBuild(): Plugin {
 }
 
 /**
+ * Firefox needs an id for MV3 (storage, temporary installs, the e2e's fixed UUID).
+ * 128 is the oldest ESR still supported, and has everything Glimpse uses: MV3 event pages (109),
+ * `scripting` and `wasm-unsafe-eval` (102), runtime.getContexts (124), and MV3 host permissions
+ * granted at install (127) rather than left for the user to find.
+ */
+const FIREFOX_SETTINGS = {
+  gecko: { id: 'glimpse@glimpse.example', strict_min_version: '128.0' },
+};
+
+/**
  * `npm run bench` builds the same extension plus one unlisted page that runs the reference
  * transformers.js flow beside Glimpse's engine. It goes to its own folder and never ships.
  */
@@ -97,22 +107,31 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Glimpse',
     description: 'Ask any image on the web. Answers come from SmolVLM2 running on your device.',
+    ...(browser === 'firefox' ? { browser_specific_settings: FIREFOX_SETTINGS } : {}),
     permissions: [
       'storage', // votes, settings, engine status
       'unlimitedStorage', // the downloaded model (hundreds of MB) in the Cache API
-      ...(browser === 'firefox' ? [] : ['offscreen']), // the engine's page, created on demand
-      'contextMenus', // "Ask Glimpse about this image"
+      // Chrome: the engine's page, created on demand. Firefox has no offscreen API: the engine
+      // runs in a frame of the background event page instead (src/vlm/hosts/).
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+      'contextMenus', // "Ask Glimpse about this image" (Firefox's `menus`, same API)
       'scripting', // adds the panel to tabs opened before Glimpse was installed
       // "Continue in side panel": a conversation moves out of the page into Chrome's side panel.
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     // Reading images from any site (cross-origin, no CORS) and model files from a mirror the
     // user names. The content script already runs on every page, so this adds no new warning.
+    // Firefox shows it at install and lets the user withdraw it: the panel then asks again.
     host_permissions: ['<all_urls>'],
     // Cross-origin isolation gives extension pages SharedArrayBuffer: onnxruntime-web's WASM
-    // backend can then run on every core instead of one.
-    cross_origin_embedder_policy: { value: 'require-corp' },
-    cross_origin_opener_policy: { value: 'same-origin' },
+    // backend can then run on every core instead of one. Chrome only: Firefox has no such keys
+    // (it warns about them) and its add-on pages are never cross-origin isolated: one thread.
+    ...(browser === 'firefox'
+      ? {}
+      : {
+          cross_origin_embedder_policy: { value: 'require-corp' },
+          cross_origin_opener_policy: { value: 'same-origin' },
+        }),
     content_security_policy: {
       // WebAssembly for onnxruntime-web; scripts only from the extension itself.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",

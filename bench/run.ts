@@ -15,19 +15,24 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
-import { type ExtensionBrowser, findChromium, launchWithExtension } from '../scripts/lib/chromium';
 import { paintPng } from '../scripts/lib/png';
 import { QUICK_ACTIONS } from '../src/chat/prompts';
 import type { Backend, DtypeMap, ImageInput } from '../src/messaging/protocol';
 import { chooseDtypes, wasmThreadCount } from '../src/vlm/backend';
 import type { GlimpseSettings } from '../src/vlm/settings';
-import { offscreenDocuments, setSettings } from '../tests/e2e/harness/engine-env';
 import { SUFFIX } from '../tests/fixtures/shape-faithful/generate';
 import { TINY_MODEL_ID } from '../tests/fixtures/tiny-smolvlm/generate';
 import { MirrorServer } from '../tests/support/mirror-server';
 import { ensureTinyModel, MODELS_ROOT as TINY_ROOT } from '../tests/support/tiny-model';
 import { measureReadBandwidth } from './lib/bandwidth';
+import {
+  type BenchBrowser,
+  type BenchBrowserName,
+  type BenchPage,
+  benchBuildDir,
+  browserVersion,
+  launchBenchBrowser,
+} from './lib/bench-browser';
 import { browserMemory, sampleMemory } from './lib/memory';
 import { nativeDecode } from './lib/native-decode';
 import { checkTargets, figuresTable, targetsTable } from './lib/report';
@@ -35,14 +40,9 @@ import { decoderShape, ensureShapeModel } from './lib/shape-model';
 import { ratio, type Summary, summarize } from './lib/stats';
 import type { RawDecodeResult } from './raw-ort';
 import type { ReferenceStats } from './reference-flow';
-import type { GlimpseBenchPage, OursResult, OursTurn } from './reference-page/main';
-
-declare global {
-  var glimpseBench: GlimpseBenchPage;
-}
+import type { OursResult, OursTurn } from './reference-page/main';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BENCH_EXTENSION = join(ROOT, '.output/bench/chrome-mv3');
 
 const { values: args } = parseArgs({
   options: {
@@ -52,8 +52,15 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
     'budget-minutes': { type: 'string' },
+    browser: { type: 'string', default: 'chromium' },
   },
 });
+if (args.browser !== 'chromium' && args.browser !== 'firefox')
+  throw new Error(`--browser must be chromium or firefox, not ${args.browser}`);
+const browserName: BenchBrowserName = args.browser;
+const BENCH_EXTENSION = benchBuildDir(ROOT, browserName);
+// Chromium keeps its historical file names; other browsers prefix theirs.
+const filePrefix = browserName === 'chromium' ? '' : `${browserName}-`;
 const smoke = args.smoke ?? false;
 const runs = Number(args.runs ?? (smoke ? 1 : 3));
 const backends = (args.backends ?? (smoke ? 'wasm' : 'wasm,webgpu')).split(',') as Backend[];
@@ -75,9 +82,9 @@ interface Progress {
   measured: string[];
 }
 
-const openBrowsers = new Set<ExtensionBrowser>();
-async function launch(): Promise<ExtensionBrowser> {
-  const browser = await launchWithExtension({ extensionDir: BENCH_EXTENSION });
+const openBrowsers = new Set<BenchBrowser>();
+async function launch(): Promise<BenchBrowser> {
+  const browser = await launchBenchBrowser(browserName, BENCH_EXTENSION);
   openBrowsers.add(browser);
   return {
     ...browser,
@@ -122,17 +129,10 @@ function bytesPerToken(modelDir: string, dtypes: DtypeMap, contextTokens: number
   return decoder + t.hidden_size * 4 + kvPerToken * contextTokens;
 }
 
-async function openBenchPage(browser: ExtensionBrowser): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`chrome-extension://${browser.extensionId}/bench.html`);
-  await page.waitForFunction(() => typeof globalThis.glimpseBench === 'object');
-  return page;
-}
-
 let turnCounter = 0;
-async function askOurs(page: Page, turn: Omit<OursTurn, 'requestId'>): Promise<OursResult> {
+async function askOurs(page: BenchPage, turn: Omit<OursTurn, 'requestId'>): Promise<OursResult> {
   const requestId = `bench-${++turnCounter}`;
-  const result = await page.evaluate((t) => globalThis.glimpseBench.askOurs(t), {
+  const result = await page.call((t) => globalThis.glimpseBench.askOurs(t), {
     ...turn,
     requestId,
   });
@@ -178,8 +178,8 @@ async function benchBackend(
   for (let i = 0; i < runs; i++) {
     const browser = await launch();
     try {
-      await setSettings(browser.serviceWorker, settings());
-      const page = await openBenchPage(browser);
+      await browser.setSettings(settings());
+      const page = await browser.openBenchPage();
       cold.push(
         await askOurs(page, {
           conversationId: `cold-${i}`,
@@ -196,10 +196,9 @@ async function benchBackend(
 
   const browser = await launch();
   try {
-    const sw = browser.serviceWorker;
-    await setSettings(sw, settings());
-    const page = await openBenchPage(browser);
-    const info = await page.evaluate(() => globalThis.glimpseBench.info());
+    await browser.setSettings(settings());
+    const page = await browser.openBenchPage();
+    const info = await page.call(() => globalThis.glimpseBench.info(), undefined);
     const memoryIdleBrowser = browserMemory();
     // Fills this profile's cache and pays the first answer's one-time costs (WebGPU shader
     // compilation): not counted.
@@ -221,7 +220,7 @@ async function benchBackend(
     ] as const;
     const ttft: Record<string, OursResult[]> = {};
     for (const c of cases) {
-      await setSettings(sw, settings({ splitImages: c.split }));
+      await browser.setSettings(settings({ splitImages: c.split }));
       ttft[c.name] = [];
       for (let i = 0; i < c.runs; i++) {
         const conversationId = `ttft-${c.split}-${c.image === small ? 's' : 'l'}-${i}`;
@@ -233,13 +232,13 @@ async function benchBackend(
             maxNewTokens: 4,
           }),
         );
-        await page.evaluate((id) => globalThis.glimpseBench.endConversation(id), conversationId);
+        await page.call((id) => globalThis.glimpseBench.endConversation(id), conversationId);
       }
       report(
         `TTFT ${c.name}: ${ttft[c.name]?.map((r) => Math.round(r.stats?.ttftMs ?? 0)).join(', ')} ms`,
       );
     }
-    await setSettings(sw, settings());
+    await browser.setSettings(settings());
 
     // 3. Decode over 128 tokens and the follow-up on the same conversation, memory sampled.
     stage('decode and follow-up');
@@ -259,7 +258,7 @@ async function benchBackend(
       );
       followUps.push(await askOurs(page, { conversationId, question: FOLLOW_UP, maxNewTokens: 4 }));
       peakMemory = Math.max(peakMemory, sampler.stop());
-      await page.evaluate((id) => globalThis.glimpseBench.endConversation(id), conversationId);
+      await page.call((id) => globalThis.glimpseBench.endConversation(id), conversationId);
     }
     report(`decode ${firsts.map((r) => r.stats?.tokensPerSecond.toFixed(1)).join(', ')} tok/s`);
 
@@ -270,7 +269,7 @@ async function benchBackend(
       const results: OursResult[] = [];
       for (let i = 0; i < runs; i++) {
         const conversationId = `${tag}-${i}`;
-        await page.evaluate((t) => globalThis.glimpseBench.openPanel(t), {
+        await page.call((t) => globalThis.glimpseBench.openPanel(t), {
           requestId: `bench-${++turnCounter}`,
           conversationId,
           image: small,
@@ -291,12 +290,9 @@ async function benchBackend(
         results.push({
           ...result,
           askToFirstTokenMs: doneAt - clickedAt - (stats.totalMs - stats.ttftMs),
-          prefill: await page.evaluate(
-            (id) => globalThis.glimpseBench.prefillOf(id),
-            conversationId,
-          ),
+          prefill: await page.call((id) => globalThis.glimpseBench.prefillOf(id), conversationId),
         });
-        await page.evaluate((id) => globalThis.glimpseBench.endConversation(id), conversationId);
+        await page.call((id) => globalThis.glimpseBench.endConversation(id), conversationId);
       }
       return results;
     };
@@ -312,7 +308,7 @@ async function benchBackend(
     stage('warm loads');
     const warm: OursResult[] = [];
     for (let i = 0; i < runs; i++) {
-      await sw.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
+      await browser.closeEngineHost();
       warm.push(
         await askOurs(page, {
           conversationId: `warm-${i}`,
@@ -326,7 +322,7 @@ async function benchBackend(
 
     // 5. The reference flow on the same page origin, model files, dtypes and threads.
     stage('reference flow');
-    const reference = page.evaluate((o) => globalThis.glimpseBench.reference.load(o), {
+    const reference = page.call((o) => globalThis.glimpseBench.reference.load(o), {
       modelId: model.id,
       remoteHost: mirror.host,
       device: backend,
@@ -338,21 +334,21 @@ async function benchBackend(
     const smallBytes = small.kind === 'bytes' ? small : null;
     if (!smallBytes) throw new Error('unreachable');
     // One unmeasured turn, as for ours.
-    await page.evaluate((t) => globalThis.glimpseBench.reference.ask(t), {
+    await page.call((t) => globalThis.glimpseBench.reference.ask(t), {
       image: { base64: smallBytes.base64, contentType: smallBytes.contentType },
       question: QUESTION,
       maxNewTokens: 4,
     });
     for (let i = 0; i < heavyRuns; i++) {
       refFirsts.push(
-        await page.evaluate((t) => globalThis.glimpseBench.reference.ask(t), {
+        await page.call((t) => globalThis.glimpseBench.reference.ask(t), {
           image: { base64: smallBytes.base64, contentType: smallBytes.contentType },
           question: QUESTION,
           maxNewTokens: decodeTokens,
         }),
       );
       refFollowUps.push(
-        await page.evaluate((t) => globalThis.glimpseBench.reference.ask(t), {
+        await page.call((t) => globalThis.glimpseBench.reference.ask(t), {
           question: FOLLOW_UP,
           maxNewTokens: 4,
         }),
@@ -379,9 +375,9 @@ async function benchBackend(
     // The raw loop runs ORT's WASM execution provider: it says nothing about WebGPU.
     if (backend === 'wasm' && ortBuild) {
       for (let i = 0; i < runs; i++) {
-        const rawPage = await openBenchPage(browser);
+        const rawPage = await browser.openBenchPage();
         rawOrt.push(
-          await rawPage.evaluate(({ b, o }) => globalThis.glimpseBench.rawDecode(b, o), {
+          await rawPage.call(({ b, o }) => globalThis.glimpseBench.rawDecode(b, o), {
             b: ortBuild,
             o: { ...loop, decoderUrl: `${mirror.host}${model.id}/resolve/main/${decoderFile}` },
           }),
@@ -395,8 +391,8 @@ async function benchBackend(
 
     // 6. After the idle timeout the offscreen document should be gone, and its memory with it.
     stage('idle timeout');
-    await setSettings(sw, settings({ idleMinutes: 0.05 }));
-    const idlePage = await openBenchPage(browser);
+    await browser.setSettings(settings({ idleMinutes: 0.05 }));
+    const idlePage = await browser.openBenchPage();
     await askOurs(idlePage, {
       conversationId: 'idle',
       question: QUESTION,
@@ -405,9 +401,9 @@ async function benchBackend(
     });
     await idlePage.close();
     const idleStart = Date.now();
-    while ((await offscreenDocuments(sw)) > 0 && Date.now() - idleStart < 60_000)
+    while ((await browser.engineHostOpen()) && Date.now() - idleStart < 60_000)
       await new Promise((r) => setTimeout(r, 500));
-    const offscreenGone = (await offscreenDocuments(sw)) === 0;
+    const offscreenGone = !(await browser.engineHostOpen());
     await new Promise((r) => setTimeout(r, 2000));
     const memoryAfterIdle = browserMemory();
 
@@ -543,7 +539,7 @@ function machineInfo() {
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    chromium: execFileSync(findChromium(), ['--version'], { encoding: 'utf8' }).trim(),
+    browser: browserVersion(browserName),
   };
 }
 
@@ -654,11 +650,15 @@ function updateReadme(markdown: string) {
 async function main() {
   if (!args['skip-build'] || !existsSync(join(BENCH_EXTENSION, 'bench.html'))) {
     log('building the extension with its bench page…');
-    execFileSync('npx', ['wxt', 'build'], {
-      cwd: ROOT,
-      env: { ...process.env, GLIMPSE_BENCH: '1' },
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'npx',
+      ['wxt', 'build', ...(browserName === 'firefox' ? ['-b', 'firefox', '--mv3'] : [])],
+      {
+        cwd: ROOT,
+        env: { ...process.env, GLIMPSE_BENCH: '1' },
+        stdio: 'ignore',
+      },
+    );
   }
   const model = ensureModel();
   const mirror = await new MirrorServer({ root: model.root }).start();
@@ -672,23 +672,24 @@ async function main() {
     for (const backend of backends) {
       log(`${backend}: starting (${runs} runs per figure)`);
       const { result, tables } = await benchWithinBudget(backend, model, mirror, bandwidth);
-      const file = join(outDir, `${day}-${backend}.json`);
+      const file = join(outDir, `${day}-${filePrefix}${backend}.json`);
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       log(`wrote ${file}`);
       const section = [
-        `**${backend}**, measured ${day} on ${cpus()[0]?.model} (${cpus().length} cores), ${runs} run(s) per figure (${heavyRuns} for those with a thousand image tokens), median with min–max.`,
+        `**${backend}**${browserName === 'chromium' ? '' : ` in ${browserName}`}, measured ${day} on ${cpus()[0]?.model} (${cpus().length} cores), ${runs} run(s) per figure (${heavyRuns} for those with a thousand image tokens), median with min–max.`,
         '',
         ...tables.flatMap((t) => [t, '']),
       ].join('\n');
       // Each backend keeps its latest tables, so a one-backend run leaves the other's in place.
-      writeFileSync(join(outDir, `latest-${backend}.md`), section);
+      writeFileSync(join(outDir, `latest-${filePrefix}${backend}.md`), section);
       sections.push(section);
     }
   } finally {
     await mirror.stop();
   }
   console.log(`\n${sections.join('\n')}`);
-  if (!smoke) {
+  // The README's tables are Chromium's.
+  if (!smoke && browserName === 'chromium') {
     const latest = (['wasm', 'webgpu'] as const)
       .map((b) => join(outDir, `latest-${b}.md`))
       .filter((f) => existsSync(f))

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The whole suite: type check, lint, unit, production builds (Chrome and Firefox), end to end,
-# and a smoke run of the bench harness.
+# The whole suite: type check, lint, unit, production builds (Chrome and Firefox MV3), end to end
+# in Chromium and Firefox, and a smoke run of the bench harness.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 set -e
 ensure_node_modules
 ensure_chromium
+ensure_firefox
 set +e
 
 reports=test-artifacts/reports
@@ -26,9 +27,10 @@ step "lint and format" npx biome check .
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 step "integration (transformers.js on onnxruntime-node)" npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$reports/integration.json"
 step "build (chrome-mv3)" npx wxt build
-step "build (firefox-mv2)" npx wxt build -b firefox
+step "build (firefox-mv3)" npx wxt build -b firefox --mv3
 step "end to end" env GLIMPSE_E2E_SKIP_BUILD=1 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json"
 # The bench harness on the tiny model, so it cannot rot; its figures mean nothing (npm run bench).
 step "bench harness smoke (tiny model)" node --import tsx bench/run.ts --smoke
+step "bench harness smoke in Firefox (tiny model)" node --import tsx bench/run.ts --smoke --browser firefox
 
 node scripts/lib/summarize-tests.mjs "$reports" "${#failed_steps[@]}" "${failed_steps[@]}"

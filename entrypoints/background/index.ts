@@ -2,6 +2,8 @@ import { browserMenuDeps } from '@/src/chat/browser-menu-deps';
 import { setupImageMenu } from '@/src/chat/setup-background';
 import { serveRequests } from '@/src/messaging/runtime-rpc';
 import { setupVotes } from '@/src/verdicts/setup-background';
+import { backgroundFrameHost } from '@/src/vlm/hosts/background-frame-host';
+import { offscreenHost } from '@/src/vlm/hosts/offscreen-host';
 import { setupEngine } from '@/src/vlm/setup-background';
 
 export default defineBackground(() => {
@@ -10,7 +12,9 @@ export default defineBackground(() => {
   serveRequests({
     ...imageMenu.handlers,
     ...setupVotes(),
-    ...setupEngine(),
+    // Chrome runs the engine in an offscreen document; Firefox (no offscreen API) in a frame
+    // of its event page.
+    ...setupEngine(import.meta.env.FIREFOX ? backgroundFrameHost : offscreenHost),
     'options/open': async () => {
       await browser.runtime.openOptionsPage();
       return { opened: true };

@@ -38,3 +38,26 @@ ensure_chromium() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 }
+
+firefox_on_machine() {
+  local candidate
+  for candidate in "${FIREFOX_PATH:-}" /usr/bin/firefox-esr /usr/lib/firefox-esr/firefox-esr /usr/bin/firefox; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then return 0; fi
+  done
+  return 1
+}
+
+# The Firefox e2e drives the machine's Firefox over WebDriver BiDi; on Debian-like machines
+# without one, installs Debian's firefox-esr. Never downloads a browser build from elsewhere.
+ensure_firefox() {
+  if firefox_on_machine; then return; fi
+  if ! command -v apt-get >/dev/null; then
+    echo "No Firefox found. Install one, or set FIREFOX_PATH to its binary." >&2
+    exit 1
+  fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "› Installing Debian's firefox-esr (apt-get)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq firefox-esr >/dev/null
+}

@@ -13,6 +13,7 @@ export function browserMenuDeps(): MenuDeps {
         sendMessage: (message) => browser.tabs.sendMessage(tabId, message, { frameId }),
       }),
     extensionOrigin: browser.runtime.getURL('/').replace(/\/$/, ''),
+    hasHostAccess: (origins) => browser.permissions.contains({ origins }),
     injectContentScript: async (tabId, frameIds) => {
       await browser.scripting.executeScript({
         target: { tabId, frameIds },

@@ -1,6 +1,7 @@
 import { computed, createModel, type Signal, signal } from '@preact/signals';
 import type { EngineStatus, GenerationStats, ImageInput } from '@/src/messaging/protocol';
 import type { ChatTransport } from './ask-transport';
+import { type HostAccessNeed, hostAccessElsewhere } from './host-access';
 import { QUICK_ACTIONS, type QuickActionId } from './prompts';
 
 export type TurnState = 'waiting' | 'streaming' | 'done' | 'error' | 'cancelled';
@@ -34,6 +35,10 @@ export interface ChatDeps {
     conversationId: string;
     turns: { question: string; answer: string; label?: string }[];
   };
+  /** Host access the image needs and the user has not granted yet. */
+  hostAccess?: HostAccessNeed;
+  /** permissions.request, called from the user's click. */
+  requestHostAccess?(need: HostAccessNeed): Promise<boolean>;
 }
 
 export const MAX_QUESTION_LENGTH = 4000;
@@ -58,6 +63,8 @@ export const ChatModel = createModel((deps: ChatDeps) => {
   const problem = signal<string | null>(
     deps.problem ?? (deps.image ? null : 'Glimpse could not read this image.'),
   );
+  const hostAccess = signal<HostAccessNeed | null>(deps.hostAccess ?? null);
+  const hostAccessHelp = signal<string | null>(null);
   // Until a turn has run, the engine has no conversation: every ask carries the image.
   let established = (deps.resume?.turns.length ?? 0) > 0;
   const now = deps.now ?? (() => performance.now());
@@ -75,7 +82,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
       turns.value.find((t) => t.state.value === 'waiting' || t.state.value === 'streaming') ?? null,
   );
   const busy = computed(() => active.value !== null);
-  const canAsk = computed(() => problem.value === null && !busy.value);
+  const canAsk = computed(() => problem.value === null && hostAccess.value === null && !busy.value);
   const isFollowUp = computed(() => turns.value.some((t) => t.state.value === 'done'));
 
   deps.transport.onStatus((next) => {
@@ -144,6 +151,8 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     draft,
     status,
     problem,
+    hostAccess,
+    hostAccessHelp,
     copiedTurnId,
     active,
     busy,
@@ -163,6 +172,20 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     },
     openSettings() {
       deps.openSettings();
+    },
+    /** The user's click on "Allow": the browser asks them; on yes the panel can ask. */
+    async allowHostAccess() {
+      const need = hostAccess.value;
+      if (!need) return;
+      try {
+        if (!deps.requestHostAccess) throw new Error('no way to ask');
+        if (await deps.requestHostAccess(need)) {
+          hostAccess.value = null;
+          hostAccessHelp.value = null;
+        }
+      } catch {
+        hostAccessHelp.value = hostAccessElsewhere(need.host);
+      }
     },
     askQuick(id: QuickActionId) {
       const action = QUICK_ACTIONS.find((a) => a.id === id);

@@ -5,6 +5,7 @@ import type { PanelSession } from '@/src/messaging/protocol';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
 import { createPortTransport } from './ask-transport';
 import { ChatModel } from './chat-model';
+import { requestHostAccess } from './host-access';
 import { createMarkdownRenderer, type Sanitizer } from './markdown';
 import { ChatPanel } from './ui/chat-panel';
 
@@ -60,6 +61,9 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
     transport: createPortTransport(),
     image: session.image,
     ...(session.problem ? { problem: session.problem } : {}),
+    ...(session.hostAccess ? { hostAccess: session.hostAccess } : {}),
+    // An extension page: the user's click in it may ask the browser for host access.
+    requestHostAccess: (need) => requestHostAccess(need),
     newId: () => crypto.randomUUID(),
     copy: copyText,
     openSettings: () => void sendRequest({ type: 'options/open' }).catch(() => undefined),

@@ -7,6 +7,7 @@ import type {
   ResponseFor,
 } from '@/src/messaging/protocol';
 import { NoReceiver, type RequestHandlers, type SenderInfo } from '@/src/messaging/runtime-rpc';
+import { missingHostAccess } from './host-access';
 
 export const MENU_ID = 'glimpse-ask-image';
 export const MENU_TITLE = 'Ask Glimpse about this image';
@@ -41,6 +42,8 @@ export interface MenuDeps {
   injectContentScript(tabId: number, frameIds: number[]): Promise<void>;
   /** The panel page's own origin (chrome-extension://id), to tell its requests apart. */
   extensionOrigin: string;
+  /** permissions.contains; without it, host access counts as granted. */
+  hasHostAccess?(origins: string[]): Promise<boolean>;
 }
 
 /** True when a request comes from Glimpse's panel page (not a content script, not another page). */
@@ -100,8 +103,15 @@ export function setupImageMenu(deps: MenuDeps) {
       rect: null,
       alt: '',
     }));
+    const hasHostAccess = deps.hasHostAccess;
+    const hostAccess = hasHostAccess
+      ? await missingHostAccess(inspected.image, {
+          contains: ({ origins }) => hasHostAccess(origins),
+        })
+      : null;
     sessions.set(tabId, {
       tabId,
+      ...(hostAccess ? { hostAccess } : {}),
       srcUrl: info.srcUrl,
       image: inspected.image,
       ...(inspected.problem ? { problem: inspected.problem } : {}),

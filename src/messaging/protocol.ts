@@ -46,6 +46,8 @@ export interface PanelSession {
   image: ImageInput | null;
   problem?: string;
   alt: string;
+  /** Host access the user has not granted (Firefox MV3): the panel asks for it first. */
+  hostAccess?: { origin: string; host: string };
 }
 
 /** A conversation moved from the in-page panel to the side panel, with the same engine state. */
@@ -107,6 +109,8 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('engine/idle') }),
   /** Background → offscreen: connect your engine port (the service worker restarted). */
   v.object({ type: v.literal('engine/connect') }),
+  /** Firefox engine frame → event page: an answer is running, don't unload yet. */
+  v.object({ type: v.literal('engine/keepalive') }),
   v.object({ type: v.literal('votes/get') }),
   v.object({ type: v.literal('votes/cast'), choice: ToolIdSchema }),
   v.object({ type: v.literal('votes/withdraw') }),
@@ -126,6 +130,7 @@ export interface ResponseMap {
   'options/open': { opened: boolean };
   'engine/idle': { closed: boolean };
   'engine/connect': { connected: boolean };
+  'engine/keepalive': { alive: boolean };
   'votes/get': VoteState;
   'votes/cast': VoteState;
   'votes/withdraw': VoteState;

@@ -87,6 +87,16 @@ export function chooseDtypes(
 export const MAX_WASM_THREADS = 8;
 
 /**
+ * What the status line adds on WASM: how many CPU threads, and why only one. Firefox never gives
+ * extension pages cross-origin isolation (its manifest has no COOP/COEP keys), so it runs on one.
+ */
+export function wasmThreadsNote(crossOriginIsolated: boolean, threads: number): string {
+  if (!crossOriginIsolated)
+    return "It runs on one CPU thread: this browser doesn't give extension pages the cross-origin isolation that more threads need.";
+  return threads === 1 ? 'It runs on one CPU thread.' : `It runs on ${threads} CPU threads.`;
+}
+
+/**
  * Threads for onnxruntime-web's WASM backend. They need SharedArrayBuffer, so cross-origin
  * isolation; ORT's own default (half the cores, at most 4) leaves a 2-core laptop on one.
  */

@@ -10,6 +10,12 @@ export interface EngineHostDeps {
   engine: VlmEngine;
   /** Called when nothing was asked for `idleMinutes`: the background then closes the document. */
   onIdle(): void;
+  /**
+   * Called every `keepAliveMs` while a request runs (loading included): Firefox unloads an idle
+   * event page, and this engine lives in one. Not given in Chrome.
+   */
+  keepAlive?(): void;
+  keepAliveMs?: number;
   setTimer?(cb: () => void, ms: number): unknown;
   clearTimer?(handle: unknown): void;
   now?(): number;
@@ -29,6 +35,19 @@ export function createEngineHost(deps: EngineHostDeps) {
   let idleMinutes = 5;
   let lastProgressAt = 0;
   let pendingProgress: ReturnType<typeof setTimeout> | null = null;
+  let keepAliveTimer: ReturnType<typeof setInterval> | null = null;
+
+  /** Ticks only while something runs, so an idle host can still be unloaded. */
+  function updateKeepAlive() {
+    if (!deps.keepAlive) return;
+    if (running.size > 0 && keepAliveTimer === null) {
+      deps.keepAlive();
+      keepAliveTimer = setInterval(() => deps.keepAlive?.(), deps.keepAliveMs ?? 5_000);
+    } else if (running.size === 0 && keepAliveTimer !== null) {
+      clearInterval(keepAliveTimer);
+      keepAliveTimer = null;
+    }
+  }
 
   const send = (event: EngineEvent) => port?.post(event);
 
@@ -68,6 +87,7 @@ export function createEngineHost(deps: EngineHostDeps) {
         const { requestId } = command;
         const controller = new AbortController();
         running.set(requestId, controller);
+        updateKeepAlive();
         idleMinutes = command.settings.idleMinutes ?? idleMinutes;
         armIdleTimer();
         deps.engine
@@ -83,6 +103,7 @@ export function createEngineHost(deps: EngineHostDeps) {
           )
           .finally(() => {
             running.delete(requestId);
+            updateKeepAlive();
             armIdleTimer();
           });
         return;

@@ -65,6 +65,8 @@ export interface EngineDeps {
   wasmPaths?: { wasm: string; mjs?: string };
   /** onnxruntime-web's WASM threads; 1 where the page isn't cross-origin isolated. */
   wasmThreads?: number;
+  /** Added to the backend's reason on WASM (thread count, and why only one). */
+  wasmThreadsNote?: string;
   /** onnxruntime-node has no "wasm" device; Node tests map WASM to "cpu". */
   deviceFor?(backend: Backend): string;
   /** Calls `onLost` if the GPU device the WebGPU sessions use is lost (driver reset, sleep…). */
@@ -256,7 +258,10 @@ export function createVlmEngine(deps: EngineDeps) {
       key: modelKey(settings),
       modelId,
       backend: choice.backend,
-      backendReason: choice.reason,
+      backendReason:
+        choice.backend === 'wasm' && deps.wasmThreadsNote
+          ? `${choice.reason} ${deps.wasmThreadsNote}`
+          : choice.reason,
       dtypes,
       processor,
       model,

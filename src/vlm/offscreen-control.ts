@@ -4,14 +4,21 @@ import { UserFacingError } from '@/src/messaging/user-error';
 
 export type EnginePort = TypedPort<EngineCommand, EngineEvent>;
 
-/** What the background needs from chrome.offscreen / runtime, injectable for unit tests. */
-export interface OffscreenApi {
+/**
+ * Where the engine's page runs, per browser (src/vlm/hosts/): Chrome's offscreen document or a
+ * frame in Firefox's event page. Injectable for unit tests.
+ */
+export interface EngineHostApi {
+  /** For logs and the README: "offscreen document", "background page frame". */
+  name?: string;
   hasDocument(): Promise<boolean>;
   createDocument(): Promise<void>;
   closeDocument(): Promise<void>;
   /** Asks an already open document to connect its engine port (after the worker restarted). */
   requestConnect(): Promise<void>;
 }
+/** The name it had when Chrome's offscreen document was the only host. */
+export type OffscreenApi = EngineHostApi;
 
 export const ENGINE_START_FAILED =
   "Glimpse's on-device model couldn't start. Reload the page and try again; if it keeps happening, restart the browser.";
@@ -20,7 +27,7 @@ export const ENGINE_START_FAILED =
  * Keeps at most one offscreen document, created on demand and found again after the service
  * worker restarts. Engine events from whichever port is attached reach `onEvent` listeners.
  */
-export function createOffscreenControl(api: OffscreenApi, { connectTimeoutMs = 20_000 } = {}) {
+export function createOffscreenControl(api: EngineHostApi, { connectTimeoutMs = 20_000 } = {}) {
   let port: EnginePort | null = null;
   let starting: Promise<EnginePort> | null = null;
   const waiters = new Set<(port: EnginePort) => void>();

@@ -8,10 +8,10 @@ import {
   type EngineEvent,
   EngineEventSchema,
 } from '@/src/messaging/protocol';
-import { type RequestHandlers, sendRequest } from '@/src/messaging/runtime-rpc';
+import type { RequestHandlers } from '@/src/messaging/runtime-rpc';
 import { type RawPort, typedPort } from '@/src/messaging/typed-port';
 import { createAskRouter } from './ask-router';
-import { createOffscreenControl } from './offscreen-control';
+import { createOffscreenControl, type EngineHostApi } from './offscreen-control';
 import { defineSettingsItem, readSettings } from './settings';
 import { defineEngineStatusItem, defineLastRunItem } from './status-store';
 
@@ -32,32 +32,19 @@ function requesterKey(sender: PortSender, fallback: number): string {
   return sender.tab?.id !== undefined ? `tab-${sender.tab.id}` : `page-${fallback}`;
 }
 
-/** The background's share of the on-device model: offscreen lifecycle, queue, status. */
-export function setupEngine(): Pick<RequestHandlers, 'engine/idle'> {
+/**
+ * The background's share of the on-device model: the engine page's lifecycle, queue, status.
+ * `host` says where the engine page runs in this browser (src/vlm/hosts/).
+ */
+export function setupEngine(
+  host: (url: string) => EngineHostApi,
+): Pick<RequestHandlers, 'engine/idle' | 'engine/keepalive'> {
   const offscreenUrl = extensionUrl(OFFSCREEN_PATH);
   const statusItem = defineEngineStatusItem();
   const lastRunItem = defineLastRunItem();
   const settingsItem = defineSettingsItem();
 
-  const control = createOffscreenControl({
-    hasDocument: async () => {
-      const contexts = await browser.runtime.getContexts({
-        contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType],
-        documentUrls: [offscreenUrl],
-      });
-      return contexts.length > 0;
-    },
-    createDocument: () =>
-      browser.offscreen.createDocument({
-        url: offscreenUrl,
-        reasons: ['WORKERS' as Browser.offscreen.Reason],
-        justification: 'Runs the on-device vision-language model (WebGPU or WASM workers).',
-      }),
-    closeDocument: () => browser.offscreen.closeDocument(),
-    requestConnect: async () => {
-      await sendRequest({ type: 'engine/connect' });
-    },
-  });
+  const control = createOffscreenControl(host(offscreenUrl));
 
   const router = createAskRouter({
     control,
@@ -99,5 +86,7 @@ export function setupEngine(): Pick<RequestHandlers, 'engine/idle'> {
 
   return {
     'engine/idle': async () => ({ closed: await router.closeIfIdle() }),
+    // Receiving this message is what resets Firefox's event-page idle timer.
+    'engine/keepalive': async () => ({ alive: true }),
   };
 }

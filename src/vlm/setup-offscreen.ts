@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { ENGINE_PORT, type EngineCommand, type EngineEvent } from '@/src/messaging/protocol';
 import { sendRequest, serveRequests } from '@/src/messaging/runtime-rpc';
 import { type RawPort, typedPort } from '@/src/messaging/typed-port';
-import { probeWebGpu } from './backend';
+import { probeWebGpu, wasmThreadCount, wasmThreadsNote } from './backend';
 import { createVlmEngine } from './engine';
 import { createEngineHost } from './engine-host';
 import { acquireImage } from './image-acquire';
@@ -10,8 +10,23 @@ import { decodeToPixels } from './image-decode';
 import { createOrtLoader, type OrtLoader } from './ort-runtime';
 import type { TransformersModule } from './transformers-adapter';
 
-/** The offscreen document's wiring: the engine, its host, and its port to the background. */
-export function setupOffscreenEngine(loader: OrtLoader = createOrtLoader()): void {
+export interface EnginePageOptions {
+  /** Firefox: keep the event page this page lives in from unloading while an answer runs. */
+  keepAliveWhileWorking?: boolean;
+}
+
+/**
+ * The engine page's wiring: the engine, its host, and its port to the background. The same page
+ * is Chrome's offscreen document and the frame in Firefox's event page.
+ */
+export function setupOffscreenEngine(
+  options: EnginePageOptions = {},
+  loader: OrtLoader = createOrtLoader(),
+): void {
+  // The model cache must not be evicted under storage pressure. Firefox grants this at once to
+  // an add-on with unlimitedStorage, and the quota then grows from 10 GiB (best effort) to half
+  // the disk; Chrome already treats unlimitedStorage that way.
+  void navigator.storage?.persist?.().catch(() => false);
   const gpu = (navigator as Navigator & { gpu?: Parameters<typeof probeWebGpu>[0] }).gpu;
   // transformers.js loads with the model, on the onnxruntime-web build picked for the backend.
   const transformers = async () => {
@@ -30,11 +45,18 @@ export function setupOffscreenEngine(loader: OrtLoader = createOrtLoader()): voi
     },
     onStatus: (status) => host.publishStatus(status),
     fetch: fetch.bind(globalThis),
+    wasmThreadsNote: wasmThreadsNote(
+      self.crossOriginIsolated,
+      wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency),
+    ),
     watchGpuDevice: (onLost) => void transformers().then((t) => watchOrtDevice(t, onLost)),
   });
   const host = createEngineHost({
     engine,
     onIdle: () => void sendRequest({ type: 'engine/idle' }).catch(() => undefined),
+    ...(options.keepAliveWhileWorking
+      ? { keepAlive: () => void sendRequest({ type: 'engine/keepalive' }).catch(() => undefined) }
+      : {}),
   });
 
   const connect = () => {

@@ -112,7 +112,7 @@ describe('on-device engine in real Chromium', () => {
     expect(result.statuses.at(-1)).toMatchObject({
       state: 'ready',
       backend: 'wasm',
-      backendReason: 'WASM was chosen in Options.',
+      backendReason: `WASM was chosen in Options. It runs on ${Math.min(cores, MAX_WASM_THREADS)} CPU threads.`,
     });
   });
 

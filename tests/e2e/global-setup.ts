@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-/** E2E always runs against a production build; `npm test` has just made one and says so. */
+/** E2E always runs against production builds; `npm test` has just made them and says so. */
 export default function setup(): void {
   if (process.env.GLIMPSE_E2E_SKIP_BUILD === '1') return;
-  execFileSync('npx', ['wxt', 'build'], {
-    cwd: resolve(import.meta.dirname, '../..'),
-    stdio: 'inherit',
-  });
+  const cwd = resolve(import.meta.dirname, '../..');
+  execFileSync('npx', ['wxt', 'build'], { cwd, stdio: 'inherit' });
+  execFileSync('npx', ['wxt', 'build', '-b', 'firefox', '--mv3'], { cwd, stdio: 'inherit' });
 }

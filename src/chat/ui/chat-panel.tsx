@@ -1,6 +1,7 @@
 import { StatusLine } from '@/src/ui/engine-status';
 import { describeStatus } from '@/src/vlm/status-format';
 import type { ChatModelInstance } from '../chat-model';
+import { hostAccessSentence } from '../host-access';
 import { QUICK_ACTIONS } from '../prompts';
 import { trusted } from './trusted';
 import { TurnView } from './turn-view';
@@ -61,6 +62,19 @@ export function ChatPanel({
         </div>
       </header>
       <StatusLine view={describeStatus(model.status.value)} />
+      {model.hostAccess.value && (
+        <div class="host-access" data-testid="host-access">
+          <p>{hostAccessSentence(model.hostAccess.value.host)}</p>
+          <button type="button" onClick={trusted(() => void model.allowHostAccess())}>
+            Allow {model.hostAccess.value.host}
+          </button>
+          {model.hostAccessHelp.value && (
+            <p class="error" role="alert">
+              {model.hostAccessHelp.value}
+            </p>
+          )}
+        </div>
+      )}
       {model.problem.value && (
         <p class="error" role="alert" data-testid="problem">
           {model.problem.value}

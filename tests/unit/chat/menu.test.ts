@@ -154,4 +154,27 @@ describe('"Ask Glimpse about this image" menu', () => {
       await handlers['panel/close']({ type: 'panel/close' }, { ...frame, url: 'https://x/' }),
     ).toEqual({ closed: false });
   });
+
+  test('tells the panel when the image needs host access the user has not granted', async () => {
+    const f = fakeMenuDeps();
+    const asked: string[][] = [];
+    const { handlers } = setupImageMenu({
+      ...f.deps,
+      hasHostAccess: async (origins) => {
+        asked.push(origins);
+        return false;
+      },
+    });
+    f.click({ menuItemId: MENU_ID, srcUrl: 'https://cdn.example/cat.png', frameId: 0 }, { id: 3 });
+    await flush();
+    await flush();
+    expect(asked).toEqual([['https://cdn.example/*']]);
+    // The need reaches only the panel's own frame (an extension page that can ask the browser).
+    const frame = { id: 'glimpse', url: 'chrome-extension://glimpse/panel.html', tab: { id: 3 } };
+    expect(await handlers['panel/session']({ type: 'panel/session' }, frame)).toMatchObject({
+      hostAccess: { origin: 'https://cdn.example/*', host: 'cdn.example' },
+    });
+    const open = f.sent.find((m) => m.request.type === 'chat/open')?.request;
+    expect(open).not.toHaveProperty('hostAccess');
+  });
 });

@@ -5,6 +5,7 @@ import {
   MAX_WASM_THREADS,
   probeWebGpu,
   wasmThreadCount,
+  wasmThreadsNote,
 } from '@/src/vlm/backend';
 
 const adapter = (
@@ -88,5 +89,15 @@ describe('backend choice', () => {
     expect(wasmThreadCount(true, 64)).toBe(MAX_WASM_THREADS);
     expect(wasmThreadCount(true, undefined)).toBe(1);
     expect(wasmThreadCount(false, 16)).toBe(1);
+  });
+});
+
+describe('WASM thread note for the status line', () => {
+  test('says one thread and why when the page is not cross-origin isolated (Firefox)', () => {
+    expect(wasmThreadsNote(false, 1)).toMatch(
+      /^It runs on one CPU thread: .*cross-origin isolation/,
+    );
+    expect(wasmThreadsNote(true, 4)).toBe('It runs on 4 CPU threads.');
+    expect(wasmThreadsNote(true, 1)).toBe('It runs on one CPU thread.');
   });
 });

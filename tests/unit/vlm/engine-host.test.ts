@@ -95,6 +95,26 @@ describe('engine host (offscreen document)', () => {
     expect(states.filter((s) => s === 'downloading').length).toBeLessThanOrEqual(2);
     expect(states.at(-1)).toBe('loading');
   });
+
+  test('keeps its host alive (Firefox event page) only while a request runs', async () => {
+    const { engine, finish } = scriptedEngine();
+    const keepAlive = vi.fn();
+    const host = createEngineHost({ engine, onIdle: vi.fn(), keepAlive, keepAliveMs: 5_000 });
+    const [bg, off] = portPair();
+    host.attach(typedPort(off));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(keepAlive).not.toHaveBeenCalled();
+
+    typedPort<EngineCommand, EngineEvent>(bg).post(askCommand(5));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(keepAlive).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(keepAlive).toHaveBeenCalledTimes(5);
+
+    finish({ outcome: 'cancelled' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(keepAlive).toHaveBeenCalledTimes(5);
+  });
 });
 
 describe('engine host: prefill', () => {
