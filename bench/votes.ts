@@ -81,6 +81,8 @@ const SERVER_ENV = {
   GLIMPSE_REGISTER_LIMIT: '1000000000',
   GLIMPSE_CHALLENGE_LIMIT: '1000000000',
   GLIMPSE_SYNC_LIMIT: '1000000000',
+  // One line per 5 s with the group commit's figures (transactions, syncs each, ms each).
+  GLIMPSE_LOG_BATCHES: '1',
 };
 
 const log = (line: string) => console.log(`[bench:votes] ${line}`);
@@ -100,6 +102,9 @@ interface SyncRun {
   acknowledged: number;
   pass: boolean;
   loadavg_before: number[];
+  /** The group commit during the run: syncs per transaction and ms per transaction. */
+  syncs_per_transaction: number | null;
+  ms_per_transaction: number | null;
   integrity: Omit<IntegrityReport, 'liveBallots' | 'counters'>;
 }
 
@@ -206,6 +211,10 @@ async function registerMany(url: string, count: number): Promise<RegisterRespons
 /** One database with its server process(es), and a way to check the store after a run. */
 interface Bed {
   url(): string;
+  /** Whether `check` restarts the server (which then needs warming up again). */
+  restartsOnCheck: boolean;
+  /** The server process's output so far (its batch lines). */
+  output(): string;
   /** checkIntegrity; PGlite's folder is single-process, so its server stops for the check. */
   check(acked: readonly AcknowledgedEvent[]): Promise<IntegrityReport>;
   close(): Promise<void>;
@@ -219,6 +228,8 @@ async function pgliteBed(): Promise<Bed> {
   let server: VoteServerProcess = await spawnVoteServer(env);
   return {
     url: () => server.url,
+    restartsOnCheck: true,
+    output: () => server.output(),
     async check(acked) {
       await server.stop();
       const db = await openPglite(dataDir);
@@ -251,6 +262,8 @@ async function postgresBed(): Promise<
     databaseUrl,
     env,
     url: () => server.url,
+    restartsOnCheck: false,
+    output: () => server.output(),
     check: (acked) => checkIntegrity(db, acked),
     async close() {
       await server.stop();
@@ -275,38 +288,81 @@ async function postgresBed(): Promise<
   };
 }
 
+/** Averages the server's `batches:` lines printed since `from`. */
+function batchFigures(output: string, from: number) {
+  let transactions = 0;
+  let syncs = 0;
+  let ms = 0;
+  for (const match of output
+    .slice(from)
+    .matchAll(/batches: (\d+) transactions, ([\d.]+) syncs each, ([\d.]+) ms each/g)) {
+    const count = Number(match[1]);
+    transactions += count;
+    syncs += count * Number(match[2]);
+    ms += count * Number(match[3]);
+  }
+  return transactions === 0
+    ? { syncs_per_transaction: null, ms_per_transaction: null }
+    : {
+        syncs_per_transaction: round(syncs / transactions),
+        ms_per_transaction: round(ms / transactions),
+      };
+}
+
 function withoutTallies({ liveBallots: _l, counters: _c, ...rest }: IntegrityReport) {
   return rest;
 }
 
-async function stepUp(backend: Backend, bed: Bed, installs: readonly RegisterResponse[]) {
+/** Warm-up (JIT, connections, caches) at a low rate: not a measured run, but checked too. */
+async function warmUp(
+  bed: Bed,
+  installs: readonly RegisterResponse[],
+): Promise<AcknowledgedEvent[]> {
+  return (await syncLoad(bed.url(), installs, 200, smoke ? 1 : 3)).acked;
+}
+
+async function stepUp(
+  backend: Backend,
+  bed: Bed,
+  installs: readonly RegisterResponse[],
+  warmedUp: AcknowledgedEvent[],
+) {
   const runs: SyncRun[] = [];
   let best = 0;
+  // Acknowledged by warm-ups since the last check; the next check covers them too.
+  let carried = warmedUp;
   for (const rate of RATES[backend]) {
     let passed = false;
     // A step that fails is run once more: the machine is shared, and one stall is not a limit.
     for (let attempt = 0; attempt < 2 && !passed; attempt++) {
       const loadBefore = load();
+      const outputFrom = bed.output().length;
       const { result, acked, connections } = await syncLoad(bed.url(), installs, rate, seconds);
-      const integrity = await bed.check(acked);
+      // The server logs every 5 s: wait for the line covering the run's end (not worth it in a smoke run).
+      if (!smoke) await new Promise((r) => setTimeout(r, 5_100));
+      const batches = batchFigures(bed.output(), outputFrom);
+      const integrity = await bed.check([...carried, ...acked]);
+      carried = bed.restartsOnCheck ? await warmUp(bed, installs) : [];
       const run: SyncRun = {
         ...summarizeRun(rate, connections, result),
         acknowledged: acked.length,
         loadavg_before: loadBefore,
+        ...batches,
         integrity: withoutTallies(integrity),
       };
       runs.push(run);
       passed = run.pass;
       log(
         `${backend} ${rate}/s: ${run.achieved_per_s}/s, p99 ${run.p99_ms} ms, errors ${run.errors}, ` +
-          `non-2xx ${run.non2xx}, acked ${run.acknowledged}, integrity ${integrity.ok ? 'ok' : 'FAILED'}` +
+          `non-2xx ${run.non2xx}, acked ${run.acknowledged}, ${run.syncs_per_transaction} syncs/tx in ${run.ms_per_transaction} ms, ` +
+          `integrity ${integrity.ok ? 'ok' : 'FAILED'}` +
           `${run.pass ? '' : ' (miss)'}; load ${loadBefore.join(' ')}`,
       );
     }
     if (!passed) break;
     best = rate;
   }
-  return { best, runs };
+  return { best, runs, carried };
 }
 
 /** Two processes on one PostgreSQL at once: each takes half the rate; both must count the same. */
@@ -323,9 +379,9 @@ async function twoProcesses(
       syncLoad(second.url, halves[1] ?? [], rate / 2, seconds),
     ]);
     if (!a || !b) throw new Error('The two loads did not both run.');
+    // Let the syncs autocannon left in flight finish, and both tally caches (1 s) expire.
+    await new Promise((r) => setTimeout(r, 1_500));
     const integrity = await bed.check([...a.acked, ...b.acked]);
-    // Past the tally cache's second, both processes serve the database's counts.
-    await new Promise((r) => setTimeout(r, 1_100));
     const [fromA, fromB] = await Promise.all(
       [bed.url(), second.url].map(
         async (url) => ((await (await fetch(`${url}/v1/tally`)).json()) as TallyResponse).tally,
@@ -383,13 +439,18 @@ async function main() {
     try {
       const installs = await registerMany(bed.url(), installCount);
       log(`${backend}: ${installs.length} installs registered`);
-      // Warm-up (JIT, connections, caches): not counted.
-      const warm = await syncLoad(bed.url(), installs, 200, smoke ? 1 : 3);
-      await bed.check(warm.acked);
-
-      const { best, runs } = await stepUp(backend, bed, installs);
+      const { best, runs, carried } = await stepUp(
+        backend,
+        bed,
+        installs,
+        await warmUp(bed, installs),
+      );
       const tally = await tallyReads(bed.url(), seconds);
       log(`${backend}: tally reads ${tally.reads_per_s}/s, p99 ${tally.p99_ms} ms`);
+      const last = await bed.check(carried);
+      lostEvents += last.lostEvents;
+      doubleCounted += last.doubleCounted + last.duplicateEvents;
+      integrityOk &&= last.ok;
       votes[backend] = best;
       reads[backend] = tally.reads_per_s;
       for (const run of runs) {

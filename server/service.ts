@@ -42,6 +42,7 @@ export function buildService(
   const batcher = createSyncBatcher(
     (work) => applySyncBatch(db, work),
     config.maxSyncsPerTransaction,
+    config.logBatches ? batchLogger() : undefined,
   );
   const app = createApp({
     db,
@@ -61,6 +62,27 @@ export function buildService(
     now,
   });
   return { app, batcher };
+}
+
+/** `GLIMPSE_LOG_BATCHES=1`: one line per 5 s with the group commit's figures. */
+function batchLogger(): (requests: number, ms: number) => void {
+  let transactions = 0;
+  let requests = 0;
+  let busyMs = 0;
+  setInterval(() => {
+    if (transactions === 0) return;
+    console.log(
+      `batches: ${transactions} transactions, ${(requests / transactions).toFixed(1)} syncs each, ${(busyMs / transactions).toFixed(1)} ms each`,
+    );
+    transactions = 0;
+    requests = 0;
+    busyMs = 0;
+  }, 5_000).unref();
+  return (size, ms) => {
+    transactions += 1;
+    requests += size;
+    busyMs += ms;
+  };
 }
 
 function listen(server: ServerType): Promise<AddressInfo> {
