@@ -70,7 +70,7 @@ const installCount = smoke ? 40 : 1_000;
 const RATES: Record<Backend, number[]> = smoke
   ? { postgres: [100], pglite: [100] }
   : {
-      postgres: [1_000, 1_500, 2_000, 2_500, 3_000, 3_500, 4_000, 5_000, 6_000],
+      postgres: [1_000, 1_500, 2_000, 2_500, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000],
       pglite: [500, 750, 1_000, 1_250, 1_500, 2_000, 2_500, 3_000, 4_000],
     };
 
@@ -105,6 +105,9 @@ interface SyncRun {
   /** The group commit during the run: syncs per transaction and ms per transaction. */
   syncs_per_transaction: number | null;
   ms_per_transaction: number | null;
+  slowest_transaction_ms: number | null;
+  event_loop_delay_p99_ms: number | null;
+  event_loop_delay_max_ms: number | null;
   integrity: Omit<IntegrityReport, 'liveBallots' | 'counters'>;
 }
 
@@ -288,24 +291,39 @@ async function postgresBed(): Promise<
   };
 }
 
-/** Averages the server's `batches:` lines printed since `from`. */
+/** Averages the server's `batches:` lines printed since `from` (the worst of their maxima). */
 function batchFigures(output: string, from: number) {
   let transactions = 0;
   let syncs = 0;
   let ms = 0;
-  for (const match of output
-    .slice(from)
-    .matchAll(/batches: (\d+) transactions, ([\d.]+) syncs each, ([\d.]+) ms each/g)) {
+  let slowest = 0;
+  let loopP99 = 0;
+  let loopMax = 0;
+  const line =
+    /batches: (\d+) transactions, ([\d.]+) syncs each, ([\d.]+) ms each, slowest (\d+) ms; event loop delay p99 (\d+) ms, max (\d+) ms/g;
+  for (const match of output.slice(from).matchAll(line)) {
     const count = Number(match[1]);
     transactions += count;
     syncs += count * Number(match[2]);
     ms += count * Number(match[3]);
+    slowest = Math.max(slowest, Number(match[4]));
+    loopP99 = Math.max(loopP99, Number(match[5]));
+    loopMax = Math.max(loopMax, Number(match[6]));
   }
   return transactions === 0
-    ? { syncs_per_transaction: null, ms_per_transaction: null }
+    ? {
+        syncs_per_transaction: null,
+        ms_per_transaction: null,
+        slowest_transaction_ms: null,
+        event_loop_delay_p99_ms: null,
+        event_loop_delay_max_ms: null,
+      }
     : {
         syncs_per_transaction: round(syncs / transactions),
         ms_per_transaction: round(ms / transactions),
+        slowest_transaction_ms: slowest,
+        event_loop_delay_p99_ms: loopP99,
+        event_loop_delay_max_ms: loopMax,
       };
 }
 
@@ -354,7 +372,8 @@ async function stepUp(
       passed = run.pass;
       log(
         `${backend} ${rate}/s: ${run.achieved_per_s}/s, p99 ${run.p99_ms} ms, errors ${run.errors}, ` +
-          `non-2xx ${run.non2xx}, acked ${run.acknowledged}, ${run.syncs_per_transaction} syncs/tx in ${run.ms_per_transaction} ms, ` +
+          `non-2xx ${run.non2xx}, acked ${run.acknowledged}, ${run.syncs_per_transaction} syncs/tx in ${run.ms_per_transaction} ms ` +
+          `(slowest ${run.slowest_transaction_ms}), loop delay p99 ${run.event_loop_delay_p99_ms} max ${run.event_loop_delay_max_ms} ms, ` +
           `integrity ${integrity.ok ? 'ok' : 'FAILED'}` +
           `${run.pass ? '' : ' (miss)'}; load ${loadBefore.join(' ')}`,
       );
@@ -374,6 +393,8 @@ async function twoProcesses(
   const second = await spawnVoteServer(bed.env);
   try {
     const halves = [installs.filter((_, i) => i % 2 === 0), installs.filter((_, i) => i % 2 === 1)];
+    // The new process warms up first, like the first one did.
+    const warm = await syncLoad(second.url, halves[1] ?? [], 200, smoke ? 1 : 3);
     const [a, b] = await Promise.all([
       syncLoad(bed.url(), halves[0] ?? [], rate / 2, seconds),
       syncLoad(second.url, halves[1] ?? [], rate / 2, seconds),
@@ -381,7 +402,7 @@ async function twoProcesses(
     if (!a || !b) throw new Error('The two loads did not both run.');
     // Let the syncs autocannon left in flight finish, and both tally caches (1 s) expire.
     await new Promise((r) => setTimeout(r, 1_500));
-    const integrity = await bed.check([...a.acked, ...b.acked]);
+    const integrity = await bed.check([...warm.acked, ...a.acked, ...b.acked]);
     const [fromA, fromB] = await Promise.all(
       [bed.url(), second.url].map(
         async (url) => ((await (await fetch(`${url}/v1/tally`)).json()) as TallyResponse).tally,

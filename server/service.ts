@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type AppEnv, createApp } from './app';
@@ -64,24 +65,36 @@ export function buildService(
   return { app, batcher };
 }
 
-/** `GLIMPSE_LOG_BATCHES=1`: one line per 5 s with the group commit's figures. */
+/**
+ * `GLIMPSE_LOG_BATCHES=1`: one line per 5 s with the group commit's figures and how long the
+ * event loop was held up (PGlite runs in this thread), to see where a sync's time goes.
+ */
 function batchLogger(): (requests: number, ms: number) => void {
   let transactions = 0;
   let requests = 0;
   let busyMs = 0;
+  let slowestMs = 0;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   setInterval(() => {
-    if (transactions === 0) return;
-    console.log(
-      `batches: ${transactions} transactions, ${(requests / transactions).toFixed(1)} syncs each, ${(busyMs / transactions).toFixed(1)} ms each`,
-    );
+    if (transactions > 0) {
+      console.log(
+        `batches: ${transactions} transactions, ${(requests / transactions).toFixed(1)} syncs each, ` +
+          `${(busyMs / transactions).toFixed(1)} ms each, slowest ${slowestMs.toFixed(0)} ms; ` +
+          `event loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+      );
+    }
     transactions = 0;
     requests = 0;
     busyMs = 0;
+    slowestMs = 0;
+    loopDelay.reset();
   }, 5_000).unref();
   return (size, ms) => {
     transactions += 1;
     requests += size;
     busyMs += ms;
+    slowestMs = Math.max(slowestMs, ms);
   };
 }
 
