@@ -80,8 +80,16 @@ export async function openPglite(dataDir: string): Promise<Database> {
     waiting.delete(reply.id);
     waiter?.resolve(reply);
   });
+  let closing: Promise<void> | undefined;
   thread.on('error', (error) => fail(error));
-  thread.on('exit', () => fail(new Error('PGlite is closed')));
+  thread.on('exit', (code) => {
+    if (!closing) {
+      console.error(
+        `PGlite's thread stopped (exit code ${code}): the service answers 503 until it is restarted.`,
+      );
+    }
+    fail(new Error('PGlite is closed'));
+  });
 
   const ready = new Promise<ThreadReply>((resolveReady, rejectReady) => {
     waiting.set(0, { resolve: resolveReady, reject: rejectReady });
@@ -120,7 +128,6 @@ export async function openPglite(dataDir: string): Promise<Database> {
     },
   });
   const base = runner();
-  let closing: Promise<void> | undefined;
   return {
     driver: 'pglite',
     location: folder,
