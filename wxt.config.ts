@@ -137,6 +137,18 @@ export default defineConfig({
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
     action: { default_title: 'Glimpse' },
+    // Rebindable at chrome://extensions/shortcuts (Firefox: about:addons → Manage Extension
+    // Shortcuts). Alt+Shift+G: Chrome uses Alt+Shift only for A, B, I and T (focus dialogs,
+    // bookmarks bar, feedback, toolbar) and ChromeOS for L, M, N, S (shelf, files, notifications,
+    // status area); Ctrl+Shift+letter is mostly taken by Chrome and Firefox, Ctrl+Alt is
+    // AltGr on many keyboards (Chrome refuses it), screen readers use Insert/CapsLock or
+    // Ctrl+Option. README "Accessibility" has the whole reasoning.
+    commands: {
+      'ask-about-image': {
+        suggested_key: { default: 'Alt+Shift+G' },
+        description: 'Ask Glimpse about the image you are on',
+      },
+    },
     // Only the panel's page may be framed by web pages, and only at a per-session URL, so a page
     // cannot probe a fixed chrome-extension:// address to learn that Glimpse is installed.
     web_accessible_resources: [

@@ -1,4 +1,5 @@
-import { browserMenuDeps } from '@/src/chat/browser-menu-deps';
+import { browserKeyboardDeps, browserMenuDeps } from '@/src/chat/browser-menu-deps';
+import { setupKeyboardAsk } from '@/src/chat/keyboard-ask';
 import { setupImageMenu } from '@/src/chat/setup-background';
 import { serveRequests } from '@/src/messaging/runtime-rpc';
 import { setupVotes } from '@/src/verdicts/setup-background';
@@ -8,9 +9,11 @@ import { setupEngine } from '@/src/vlm/setup-background';
 
 export default defineBackground(() => {
   const imageMenu = setupImageMenu(browserMenuDeps());
+  const keyboardAsk = setupKeyboardAsk(browserKeyboardDeps(), imageMenu);
   browser.tabs.onRemoved.addListener((tabId) => imageMenu.forgetTab(tabId));
   serveRequests({
     ...imageMenu.handlers,
+    ...keyboardAsk.handlers,
     ...setupVotes(),
     // Chrome runs the engine in an offscreen document; Firefox (no offscreen API) in a frame
     // of its event page.

@@ -90,6 +90,39 @@ export function setupImageMenu(deps: MenuDeps) {
     }
   }
 
+  /**
+   * Keeps the tab's panel session (the image, read by the frame that holds it) and has the top
+   * frame place the panel. `frame` is the image's frame when it is not the top one (the rect is
+   * then in that frame's coordinates).
+   */
+  async function openPanel(
+    tabId: number,
+    srcUrl: string,
+    inspected: InspectedImage,
+    frame?: { frameId: number; url?: string | undefined },
+  ): Promise<void> {
+    const hasHostAccess = deps.hasHostAccess;
+    const hostAccess = hasHostAccess
+      ? await missingHostAccess(inspected.image, {
+          contains: ({ origins }) => hasHostAccess(origins),
+        })
+      : null;
+    sessions.set(tabId, {
+      tabId,
+      ...(hostAccess ? { hostAccess } : {}),
+      srcUrl,
+      image: inspected.image,
+      ...(inspected.problem ? { problem: inspected.problem } : {}),
+      alt: inspected.alt,
+    });
+    await send(tabId, 0, {
+      type: 'chat/open',
+      srcUrl,
+      rect: inspected.rect,
+      ...(frame && frame.frameId !== 0 && frame.url ? { frameUrl: frame.url } : {}),
+    });
+  }
+
   async function onClicked(info: MenuClick, tab?: { id?: number }): Promise<void> {
     if (info.menuItemId !== MENU_ID || tab?.id === undefined || !info.srcUrl) return;
     const tabId = tab.id;
@@ -103,26 +136,7 @@ export function setupImageMenu(deps: MenuDeps) {
       rect: null,
       alt: '',
     }));
-    const hasHostAccess = deps.hasHostAccess;
-    const hostAccess = hasHostAccess
-      ? await missingHostAccess(inspected.image, {
-          contains: ({ origins }) => hasHostAccess(origins),
-        })
-      : null;
-    sessions.set(tabId, {
-      tabId,
-      ...(hostAccess ? { hostAccess } : {}),
-      srcUrl: info.srcUrl,
-      image: inspected.image,
-      ...(inspected.problem ? { problem: inspected.problem } : {}),
-      alt: inspected.alt,
-    });
-    await send(tabId, 0, {
-      type: 'chat/open',
-      srcUrl: info.srcUrl,
-      rect: inspected.rect,
-      ...(frameId !== 0 && info.frameUrl ? { frameUrl: info.frameUrl } : {}),
-    });
+    await openPanel(tabId, info.srcUrl, inspected, { frameId, url: info.frameUrl });
   }
 
   deps.contextMenus.onClicked.addListener(
@@ -161,6 +175,9 @@ export function setupImageMenu(deps: MenuDeps) {
   };
   return {
     onClicked,
+    openPanel,
+    /** A request to one frame of a tab, adding the content script first if the tab predates it. */
+    send,
     handlers,
     forgetTab: (tabId: number) => {
       sessions.delete(tabId);

@@ -2,6 +2,8 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { extensionUrl } from '@/src/messaging/extension-url';
 import type { Rect, RequestOf } from '@/src/messaging/protocol';
 import { serveRequests } from '@/src/messaging/runtime-rpc';
+import { pickImage, trackPointer } from '@/src/page/images-in-page';
+import { showNotice } from '@/src/page/page-overlays';
 import { findImageElement, imageSourceFor } from './image-source';
 import { offsetBy, PANEL_WIDTH, type Placement, placePanel } from './placement';
 import { trackRightClicks } from './right-click-tracker';
@@ -27,6 +29,7 @@ function imageRectInTop(request: RequestOf<'chat/open'>): () => Rect | null {
  */
 export function setupImageChat(ctx: ContentScriptContext): void {
   const rightClicks = trackRightClicks(document);
+  const pointer = trackPointer(window);
   const isTopFrame = window.top === window;
   let closeCurrent: (() => void) | null = null;
 
@@ -45,6 +48,30 @@ export function setupImageChat(ctx: ContentScriptContext): void {
         alt: (element?.getAttribute('alt') ?? '').trim().slice(0, 200),
       };
     },
+    'image/pick': async () => {
+      const picked = pickImage(document, pointer.last());
+      if (picked.kind === 'focus-in-frame') return { found: false, focusInFrame: true };
+      if (picked.kind === 'none') return { found: false };
+      const element = picked.image.element;
+      const srcUrl = element.currentSrc || element.src;
+      if (!srcUrl) return { found: false };
+      const source = await imageSourceFor(srcUrl);
+      return {
+        found: true,
+        srcUrl,
+        inspected: {
+          image: 'image' in source ? source.image : null,
+          ...('problem' in source ? { problem: source.problem } : {}),
+          rect: picked.image.rect,
+          alt: (element.getAttribute('alt') ?? '').trim().slice(0, 200),
+        },
+      };
+    },
+    'notice/show': async () => {
+      if (!isTopFrame) return { shown: false };
+      showNotice(NO_IMAGE_NOTICE);
+      return { shown: true };
+    },
     'chat/open': async (request) => {
       if (!isTopFrame) return { opened: false };
       closeCurrent?.();
@@ -61,6 +88,9 @@ export function setupImageChat(ctx: ContentScriptContext): void {
   });
   ctx.onInvalidated(() => closeCurrent?.());
 }
+
+const NO_IMAGE_NOTICE =
+  'Glimpse found no image here. Focus an image, or point at one, and try again.';
 
 const FRAME_CHROME = [
   'border: 1px solid rgb(128 128 128 / 0.45)',

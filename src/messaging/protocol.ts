@@ -38,6 +38,16 @@ export interface InspectedImage {
   alt: string;
 }
 
+/** What a frame answers when asked which image the user is on (the keyboard command). */
+export type PickedImage =
+  | { found: true; srcUrl: string; inspected: InspectedImage }
+  /** Focus is inside a cross-origin frame: ask the frame that has focus. */
+  | { found: false; focusInFrame: true }
+  | { found: false; focusInFrame?: false };
+
+/** What asking about "the image I'm on" (keyboard command, popup button) came to. */
+export type PageActionOutcome = 'opened' | 'no-image' | 'unavailable';
+
 /** What the panel's frame gets from the background: the image, never from the page. */
 export interface PanelSession {
   /** The tab the panel is in (the side panel opens there). */
@@ -65,6 +75,15 @@ export const RequestSchema = v.variant('type', [
     type: v.literal('image/inspect'),
     srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
   }),
+  /**
+   * Background → a frame: which image is the user on? The focused image (or the one in the
+   * focused link), else the one under the pointer, else the largest on screen (keyboard command).
+   */
+  v.object({ type: v.literal('image/pick') }),
+  /** Background → the tab's top frame: show a short Glimpse notice; it names no page content. */
+  v.object({ type: v.literal('notice/show'), notice: v.picklist(['no-image']) }),
+  /** Popup → background: ask about the image the user is on in the current tab. */
+  v.object({ type: v.literal('page/ask-image') }),
   // ─── The in-page panel: an extension page in a frame the content script places ───
   /**
    * Background → the tab's top frame: place the panel's frame beside this image. Carries no
@@ -121,6 +140,9 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
 export interface ResponseMap {
   'image/inspect': InspectedImage;
+  'image/pick': PickedImage;
+  'notice/show': { shown: boolean };
+  'page/ask-image': { outcome: PageActionOutcome };
   'chat/open': { opened: boolean };
   'chat/close': { closed: boolean };
   'panel/session': PanelSession | null;

@@ -1,3 +1,4 @@
+import { PageActions } from '@/src/page/ui/page-actions';
 import { DeviceCard } from '@/src/ui/engine-status';
 import type { EngineStatusModelInstance } from '@/src/ui/engine-status-model';
 import type { Comparison } from '../comparison';
@@ -37,6 +38,7 @@ export function VerdictPopup({ data, model, device, optionsUrl }: VerdictPopupPr
         <strong>Pricing read:</strong> {model.pricing}
       </p>
       <VotePanel data={data} model={model} />
+      <PageActions />
       <DeviceCard model={device} optionsUrl={optionsUrl} />
       <Scorecard data={data} />
     </main>
