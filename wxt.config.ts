@@ -148,11 +148,20 @@ export default defineConfig({
         suggested_key: { default: 'Alt+Shift+G' },
         description: 'Ask Glimpse about the image you are on',
       },
+      // Alt+Shift+D ("describe"): not in Chrome's table either (Alt+D alone is the address bar).
+      'describe-page-images': {
+        suggested_key: { default: 'Alt+Shift+D' },
+        description: "Describe this page's images",
+      },
     },
     // Only the panel's page may be framed by web pages, and only at a per-session URL, so a page
     // cannot probe a fixed chrome-extension:// address to learn that Glimpse is installed.
     web_accessible_resources: [
-      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+      {
+        resources: ['panel.html', 'page-images.html'],
+        matches: ['<all_urls>'],
+        use_dynamic_url: true,
+      },
     ],
   }),
 });

@@ -3,43 +3,13 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { PanelSession } from '@/src/messaging/protocol';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
+import { copyText } from '@/src/ui/clipboard';
 import { createPortTransport } from './ask-transport';
 import { ChatModel } from './chat-model';
 import { requestHostAccess } from './host-access';
 import { createMarkdownRenderer, type Sanitizer } from './markdown';
+import { thumbnailFor } from './thumbnail';
 import { ChatPanel } from './ui/chat-panel';
-
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // The async clipboard can be refused in a frame: fall back to a selection in the frame.
-    const area = document.createElement('textarea');
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    if (!ok) throw new Error('copy refused');
-  }
-}
-
-/**
- * The thumbnail, as a URL this page may show. Extension pages are cross-origin isolated
- * (COEP require-corp), so a web image is fetched with the host permission into a blob: URL.
- */
-async function thumbnailFor(session: PanelSession): Promise<string> {
-  const image = session.image;
-  if (image?.kind === 'bytes') return `data:${image.contentType};base64,${image.base64}`;
-  if (image?.kind === 'url' && image.url.startsWith('data:')) return image.url;
-  if (image?.kind !== 'url') return '';
-  try {
-    const response = await fetch(image.url, { credentials: 'omit' });
-    return response.ok ? URL.createObjectURL(await response.blob()) : '';
-  } catch {
-    return '';
-  }
-}
 
 const NO_SESSION: PanelSession = {
   tabId: -1,
@@ -112,5 +82,5 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
   };
   if (document.hasFocus()) markReady();
   else addEventListener('focus', markReady, { once: true });
-  void thumbnailFor(session).then((url) => url && draw(url));
+  void thumbnailFor(session.image).then((url) => url && draw(url));
 }

@@ -20,3 +20,9 @@ export const QUICK_ACTIONS = [
   },
 ] as const;
 export type QuickActionId = (typeof QUICK_ACTIONS)[number]['id'];
+
+/** "Describe this page's images": one description per image, short enough to hear in passing. */
+export const PAGE_IMAGE_PROMPT =
+  'Describe this image in one or two sentences for someone who cannot see it: what it shows, and any text in it.';
+/** Caps one description, so one image never holds the engine for long (other tabs wait at most this). */
+export const PAGE_IMAGE_MAX_TOKENS = 96;

@@ -3,6 +3,7 @@ import { extensionUrl } from '@/src/messaging/extension-url';
 import type { Rect, RequestOf } from '@/src/messaging/protocol';
 import { serveRequests } from '@/src/messaging/runtime-rpc';
 import { pickImage, trackPointer } from '@/src/page/images-in-page';
+import { pageImagesHandlers } from '@/src/page/page-images-content';
 import { showNotice } from '@/src/page/page-overlays';
 import { findImageElement, imageSourceFor } from './image-source';
 import { offsetBy, PANEL_WIDTH, type Placement, placePanel } from './placement';
@@ -80,6 +81,17 @@ export function setupImageChat(ctx: ContentScriptContext): void {
       });
       return { opened: true };
     },
+    ...pageImagesHandlers(isTopFrame, (options) => {
+      closeCurrent?.();
+      const previousFocus = document.activeElement as HTMLElement | null;
+      closeCurrent = openExtensionFrame({
+        ...options,
+        onClosed: () => {
+          closeCurrent = null;
+          if (previousFocus?.isConnected && previousFocus !== document.body) previousFocus.focus();
+        },
+      });
+    }),
     'chat/close': async () => {
       if (!isTopFrame || !closeCurrent) return { closed: false };
       closeCurrent();
@@ -114,31 +126,52 @@ function frameStyle(placement: Placement): string {
 }
 
 /**
- * Places the panel's frame: an extension page in an iframe, in a closed shadow root so page
- * styles cannot reach it. The page sees a host element and an iframe it cannot look into.
+ * Places the panel's frame beside the image (or docked), restoring focus to where it was, or
+ * to the image, when it closes.
  */
 function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): () => void {
   const previousFocus = document.activeElement as HTMLElement | null;
   const measure = imageRectInTop(request);
-  const placement = (): Placement =>
-    placePanel(measure(), { width: innerWidth, height: innerHeight, scrollX, scrollY });
+  return openExtensionFrame({
+    hostName: 'glimpse-image-chat',
+    page: PANEL_PAGE,
+    title: 'Glimpse: ask about this image',
+    placement: () =>
+      placePanel(measure(), { width: innerWidth, height: innerHeight, scrollX, scrollY }),
+    onClosed: () => {
+      restoreFocus(previousFocus, request.srcUrl);
+      onClosed();
+    },
+  });
+}
 
-  const host = document.createElement('glimpse-image-chat');
+/**
+ * Places one of Glimpse's pages in an iframe, in a closed shadow root so page styles cannot
+ * reach it. The page sees a host element and an iframe it cannot look into.
+ */
+export function openExtensionFrame(options: {
+  hostName: string;
+  page: string;
+  title: string;
+  placement: () => Placement;
+  onClosed: () => void;
+}): () => void {
+  const host = document.createElement(options.hostName);
   host.setAttribute('style', 'all: initial !important; display: contents !important');
   const shadow = host.attachShadow({ mode: 'closed' });
   const frame = document.createElement('iframe');
-  frame.src = extensionUrl(PANEL_PAGE);
-  frame.title = 'Glimpse: ask about this image';
+  frame.src = extensionUrl(options.page);
+  frame.title = options.title;
   frame.allow = 'clipboard-write';
   const place = () => {
-    const where = placement();
+    const where = options.placement();
     frame.setAttribute('style', frameStyle(where));
     frame.dataset.placement = where.mode;
   };
   place();
   shadow.append(frame);
   document.documentElement.append(host);
-  // The frame takes focus now, while it loads; it focuses its own question box when drawn.
+  // The frame takes focus now, while it loads; it focuses its own first control when drawn.
   frame.focus();
   addEventListener('resize', place);
 
@@ -149,8 +182,7 @@ function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): 
     removeEventListener('resize', place);
     // Removing the frame closes its port: the background cancels its work and frees memory.
     host.remove();
-    restoreFocus(previousFocus, request.srcUrl);
-    onClosed();
+    options.onClosed();
   };
 }
 

@@ -8,7 +8,7 @@ import { fullAxTree, textUnder } from './harness/ax-tree';
 import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
 import { PanelPage } from './harness/panel-page';
 import { type ReachSite, startReachSite } from './harness/reach-site';
-import { pressShortcut } from './harness/shortcut';
+import { pressEscapeToClose, pressShortcut } from './harness/shortcut';
 
 const SHORTCUT = 'Alt+Shift+G';
 
@@ -72,7 +72,7 @@ describe('ask from the keyboard (the ask-about-image command)', () => {
     const box = await panel.box();
     if (!image || !box) throw new Error('no boxes');
     expect(box.x).toBeGreaterThanOrEqual(image.x + image.width);
-    await page.keyboard.press('Escape');
+    await pressEscapeToClose(page);
     await expect.poll(() => PanelPage.isOpen(page)).toBe(false);
     expect(await activeId(page)).toBe('link');
 

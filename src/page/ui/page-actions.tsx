@@ -7,6 +7,7 @@ import './page-actions.css';
 
 export interface PageActionsDeps {
   askAboutImage(): Promise<PageActionOutcome>;
+  describeImages(): Promise<PageActionOutcome>;
   /** The shortcut bound to a command now ('' when the user removed it). */
   shortcutOf(command: string): Promise<string>;
   /** Closes the popup once the page took over (focus goes to the panel there). */
@@ -15,6 +16,7 @@ export interface PageActionsDeps {
 
 const browserDeps: PageActionsDeps = {
   askAboutImage: async () => (await sendRequest({ type: 'page/ask-image' })).outcome,
+  describeImages: async () => (await sendRequest({ type: 'page/describe-images' })).outcome,
   shortcutOf: async (command) =>
     (await browser.commands.getAll()).find((c) => c.name === command)?.shortcut ?? '',
   close: () => window.close(),
@@ -52,6 +54,9 @@ export function PageActions({ deps = browserDeps }: { deps?: PageActionsDeps }) 
       <div class="page-actions-row">
         <button type="button" onClick={() => void run(deps.askAboutImage)}>
           Ask about the image I'm on
+        </button>
+        <button type="button" onClick={() => void run(deps.describeImages)}>
+          Describe this page's images
         </button>
       </div>
       <p class="fine-print">

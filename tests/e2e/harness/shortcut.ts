@@ -70,3 +70,16 @@ export async function pressShortcut(page: Page, shortcut: string): Promise<void>
     await cdp.detach();
   }
 }
+
+/**
+ * Presses Escape in a Glimpse panel, which closes it. The key goes to the panel's frame, and
+ * the frame is removed while Chromium delivers the key: now and then the browser never
+ * acknowledges the key-up to Playwright, whose press then waits forever. The press is given a
+ * few seconds; the caller checks that the panel closed.
+ */
+export async function pressEscapeToClose(page: Page): Promise<void> {
+  await Promise.race([
+    page.keyboard.press('Escape').catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 3000)),
+  ]);
+}

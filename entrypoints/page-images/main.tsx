@@ -1,0 +1,8 @@
+import '@/src/ui/theme.css';
+import '@/src/ui/engine-status.css';
+import '@/src/chat/ui/panel.css';
+import '@/src/page-images/ui/page-images.css';
+import { startPageImagesFrame } from '@/src/page-images/panel-frame';
+
+const root = document.getElementById('app');
+if (root) void startPageImagesFrame(root);
