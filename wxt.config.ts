@@ -138,11 +138,10 @@ export default defineConfig({
     },
     action: { default_title: 'Glimpse' },
     // Rebindable at chrome://extensions/shortcuts (Firefox: about:addons → Manage Extension
-    // Shortcuts). Alt+Shift+G: Chrome uses Alt+Shift only for A, B, I and T (focus dialogs,
-    // bookmarks bar, feedback, toolbar) and ChromeOS for L, M, N, S (shelf, files, notifications,
-    // status area); Ctrl+Shift+letter is mostly taken by Chrome and Firefox, Ctrl+Alt is
-    // AltGr on many keyboards (Chrome refuses it), screen readers use Insert/CapsLock or
-    // Ctrl+Option. README "Accessibility" has the whole reasoning.
+    // Shortcuts). Chrome's accelerator table uses Alt+Shift only with A, B, I and T; Ctrl+Shift
+    // with a letter is mostly taken by Chrome and Firefox; Ctrl+Alt is AltGr on many keyboards
+    // (Chrome refuses it); screen readers use Insert/CapsLock or Ctrl+Option. README
+    // "Accessibility" has the whole reasoning and the costs.
     commands: {
       'ask-about-image': {
         suggested_key: { default: 'Alt+Shift+G' },

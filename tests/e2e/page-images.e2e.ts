@@ -113,7 +113,9 @@ describe("describe this page's images", () => {
     expect(await pageSaw(page)).not.toContain('shadows');
 
     // On: each listed image gets its description in the accessibility tree, the others none.
-    await panel.frame.getByRole('checkbox', { name: 'Add descriptions to the page' }).check();
+    // By keyboard, as everything in the panel: Tab to the checkbox, Space.
+    await panel.frame.getByRole('checkbox', { name: 'Add descriptions to the page' }).focus();
+    await page.keyboard.press('Space');
     const expected = Object.fromEntries(
       PAGE_IMAGES.map((i) => [
         i.id,
@@ -132,7 +134,7 @@ describe("describe this page's images", () => {
     ).toBe(0);
 
     // Off again: gone from the tree and from the page.
-    await panel.frame.getByRole('checkbox', { name: 'Add descriptions to the page' }).uncheck();
+    await page.keyboard.press('Space');
     await expect
       .poll(async () => Object.values(await axDescriptions(page)).every((d) => d === ''))
       .toBe(true);
