@@ -4,7 +4,8 @@
  * same one-view 512-px question on the shape-faithful model, a few times in the first offscreen
  * document and then a few times after each close, and records every first-question TTFT and
  * decode speed. With `--trace` it also records a Chromium trace (V8's wasm categories) of the
- * first answer after a close, and counts the compile events in it.
+ * first answer after a close, and counts the compile events in it. Beside each answer it records
+ * the longest stall of the extension's shared main thread (the bench page's 10-ms timer).
  *
  *   node --import tsx bench/probe-idle-close.ts [--extension .output/bench/chrome-mv3] [--label after]
  *
@@ -103,8 +104,9 @@ async function main() {
     await page.goto(`chrome-extension://${browser.extensionId}/bench.html`);
     await page.waitForFunction(() => typeof globalThis.glimpseBench === 'object');
     let n = 0;
-    const ask = async (): Promise<OursResult> => {
+    const ask = async (): Promise<OursResult & { stallMs: number }> => {
       const requestId = `probe-${++n}`;
+      await page.evaluate(() => globalThis.glimpseBench.startMainThreadWatch());
       const result = await page.evaluate((t) => globalThis.glimpseBench.askOurs(t), {
         requestId,
         conversationId: requestId,
@@ -112,13 +114,19 @@ async function main() {
         image,
         maxNewTokens: 16,
       });
+      const stallMs = await page.evaluate(() => globalThis.glimpseBench.stopMainThreadWatch());
       if (!result.stats) throw new Error(`the engine failed: ${result.error}`);
       await page.evaluate((id) => globalThis.glimpseBench.endConversation(id), requestId);
-      return result;
+      return { ...result, stallMs: Math.round(stallMs) };
     };
     // Fills the cache: the first document of this profile downloads the model.
     await ask();
-    const documents: { ttftMs: number[]; tokensPerSecond: number[]; loadMs: number[] }[] = [];
+    const documents: {
+      ttftMs: number[];
+      tokensPerSecond: number[];
+      loadMs: number[];
+      mainThreadStallMs: number[];
+    }[] = [];
     let trace: Record<string, { count: number; ms: number }> | undefined;
     for (let d = 0; d <= closes; d++) {
       if (d > 0) {
@@ -129,9 +137,10 @@ async function main() {
         ttftMs: [] as number[],
         tokensPerSecond: [] as number[],
         loadMs: [] as number[],
+        mainThreadStallMs: [] as number[],
       };
       for (let i = 0; i < asksPerDocument; i++) {
-        let result: OursResult;
+        let result: OursResult & { stallMs: number };
         if (args.trace && d === 1 && i === 0) {
           const cdp = await browser.context.newCDPSession(page);
           const traced = await traceWhile(cdp, ask);
@@ -146,9 +155,10 @@ async function main() {
         doc.ttftMs.push(Math.round(stats.ttftMs));
         doc.tokensPerSecond.push(Number(stats.tokensPerSecond.toFixed(1)));
         doc.loadMs.push(Math.round(stats.loadMs));
+        doc.mainThreadStallMs.push(result.stallMs);
       }
       log(
-        `${d === 0 ? 'first document' : `after close ${d}`}: TTFT ${doc.ttftMs.join(', ')} ms; decode ${doc.tokensPerSecond.join(', ')} tok/s; load ${doc.loadMs.join(', ')} ms`,
+        `${d === 0 ? 'first document' : `after close ${d}`}: TTFT ${doc.ttftMs.join(', ')} ms; decode ${doc.tokensPerSecond.join(', ')} tok/s; load ${doc.loadMs.join(', ')} ms; main-thread stall ${doc.mainThreadStallMs.join(', ')} ms`,
       );
       documents.push(doc);
     }
@@ -163,6 +173,7 @@ async function main() {
       documents,
       first_after_close_ttft_ms: summarize(firstAfterClose),
       settled_ttft_ms: summarize(laterInFirst),
+      main_thread_stall_ms: summarize(documents.flatMap((d) => d.mainThreadStallMs)),
       slowdown_ratio:
         summarize(firstAfterClose).median / Math.max(1, summarize(laterInFirst).median),
       ...(trace ? { trace_first_after_close: trace } : {}),
