@@ -100,6 +100,9 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact(), transformersOnOrtBuild(), noRemoteCode()],
     build: { chunkSizeWarningLimit: 2000 },
+    // The engine's worker (entrypoints/offscreen/engine-worker.ts) loads transformers.js on the
+    // ORT build its backend needs, by dynamic import: that takes an ES-module worker.
+    worker: { format: 'es', plugins: () => [transformersOnOrtBuild(), noRemoteCode()] },
     // onnxruntime-web's API modules without a .wasm baked in: Glimpse ships exactly the builds
     // it loads (src/vlm/ort-runtime.ts), not every build a bundled entry would pull in.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },

@@ -25,7 +25,9 @@ const NO_SESSION: PanelSession = {
  * listens to no window messages.
  */
 export async function startPanelFrame(root: HTMLElement): Promise<void> {
+  performance.mark('glimpse:start');
   const session = (await sendRequest({ type: 'panel/session' }).catch(() => null)) ?? NO_SESSION;
+  performance.mark('glimpse:session');
   const renderMarkdown = createMarkdownRenderer(DOMPurify as unknown as Sanitizer);
   const model = new ChatModel({
     transport: createPortTransport(),
@@ -70,6 +72,7 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
       root,
     );
   draw('');
+  performance.mark('glimpse:drawn');
   // Focus goes to the question box, or the close button when it can't be used.
   const first =
     root.querySelector<HTMLElement>('textarea:not([disabled])') ??

@@ -391,3 +391,34 @@ export const EngineEventSchema = v.variant('type', [
   v.object({ type: v.literal('error'), requestId: id, message: v.string() }),
   v.object({ type: v.literal('cancelled'), requestId: id }),
 ]);
+
+// ─── The engine page and its worker ─────────────────────────────────────────────────────────
+// The engine runs in a dedicated worker of the engine page (Chrome's offscreen document, the
+// frame in Firefox's event page). Every extension page of a browser shares one main thread in
+// the extension's process, the panel's frame in a tab included: inference there froze typing.
+// A dedicated worker hears only from the page that started it.
+
+/** Engine page → its worker. */
+export type EngineWorkerInbound =
+  /** A command from the background's engine port, relayed as it came. */
+  | { type: 'command'; command: EngineCommand }
+  /** The background's engine port opened (again) or closed: a close cancels what runs. */
+  | { type: 'port'; connected: boolean }
+  /** The answer to `rasterise-svg`: pixels, or a sentence for the user. */
+  | {
+      type: 'svg-pixels';
+      callId: number;
+      pixels: { data: ArrayBuffer; width: number; height: number } | null;
+      error?: string;
+    };
+
+/** Worker → its engine page. */
+export type EngineWorkerOutbound =
+  /** For the background's engine port. */
+  | { type: 'event'; event: EngineEvent }
+  /** Nothing was asked for the idle time: the background may close the page. */
+  | { type: 'idle' }
+  /** A request is running (Firefox: keep the event page loaded). */
+  | { type: 'keepalive' }
+  /** SVG needs an <img> to draw, which a worker lacks: the page rasterises it. */
+  | { type: 'rasterise-svg'; callId: number; bytes: ArrayBuffer; mimeType: string };
