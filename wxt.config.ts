@@ -86,6 +86,9 @@ const FIREFOX_SETTINGS = {
 const BENCH_BUILD = process.env.GLIMPSE_BENCH === '1';
 
 export default defineConfig({
+  // All UI text: src/i18n/locales/<locale>.json → _locales/<locale>/messages.json (src/i18n/).
+  modules: ['@wxt-dev/i18n/module'],
+  i18n: { localesDir: resolve(import.meta.dirname, 'src/i18n/locales') },
   ...(BENCH_BUILD ? { outDir: '.output/bench' } : {}),
   hooks: {
     'entrypoints:found': (_wxt, infos) => {
@@ -108,8 +111,9 @@ export default defineConfig({
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   }),
   manifest: ({ browser }) => ({
-    name: 'Glimpse',
-    description: 'Ask any image on the web. Answers come from SmolVLM2 running on your device.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     ...(browser === 'firefox' ? { browser_specific_settings: FIREFOX_SETTINGS } : {}),
     permissions: [
       'storage', // votes, settings, engine status
@@ -139,7 +143,7 @@ export default defineConfig({
       // WebAssembly for onnxruntime-web; scripts only from the extension itself.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
-    action: { default_title: 'Glimpse' },
+    action: { default_title: '__MSG_extName__' },
     // Rebindable at chrome://extensions/shortcuts (Firefox: about:addons → Manage Extension
     // Shortcuts). Chrome's accelerator table uses Alt+Shift only with A, B, I and T; Ctrl+Shift
     // with a letter is mostly taken by Chrome and Firefox; Ctrl+Alt is AltGr on many keyboards
@@ -148,12 +152,12 @@ export default defineConfig({
     commands: {
       'ask-about-image': {
         suggested_key: { default: 'Alt+Shift+G' },
-        description: 'Ask Glimpse about the image you are on',
+        description: '__MSG_command_ask__',
       },
       // Alt+Shift+D ("describe"): not in Chrome's table either (Alt+D alone is the address bar).
       'describe-page-images': {
         suggested_key: { default: 'Alt+Shift+D' },
-        description: "Describe this page's images",
+        description: '__MSG_command_describe__',
       },
     },
     // Only the panel's page may be framed by web pages, and only at a per-session URL, so a page

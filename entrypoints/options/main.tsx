@@ -1,6 +1,7 @@
 import '@/src/ui/theme.css';
 import '@/src/settings/options.css';
 import { render } from 'preact';
+import { markDocumentLanguage, t } from '@/src/i18n/i18n';
 import { OptionsModel } from '@/src/settings/options-model';
 import { OptionsPage } from '@/src/settings/options-page';
 import { probeWebGpu } from '@/src/vlm/backend';
@@ -15,5 +16,7 @@ const model = new OptionsModel({
   probeGpu: () => probeWebGpu(gpu),
   confirm: (question) => window.confirm(question),
 });
+markDocumentLanguage();
+document.title = t('options.pageTitle');
 const root = document.getElementById('app');
 if (root) render(<OptionsPage model={model} />, root);

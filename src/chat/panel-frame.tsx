@@ -1,9 +1,11 @@
 import DOMPurify from 'dompurify';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { t } from '@/src/i18n/i18n';
 import type { PanelSession } from '@/src/messaging/protocol';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
 import { copyText } from '@/src/ui/clipboard';
+import { loadAnswerLanguage } from './answer-language';
 import { createPortTransport } from './ask-transport';
 import { ChatModel } from './chat-model';
 import { requestHostAccess } from './host-access';
@@ -11,13 +13,13 @@ import { createMarkdownRenderer, type Sanitizer } from './markdown';
 import { thumbnailFor } from './thumbnail';
 import { ChatPanel } from './ui/chat-panel';
 
-const NO_SESSION: PanelSession = {
+const noSession = (): PanelSession => ({
   tabId: -1,
   srcUrl: '',
   image: null,
-  problem: 'Glimpse lost track of this image. Right-click it and ask again.',
+  problem: t('chat.lostSession'),
   alt: '',
-};
+});
 
 /**
  * The panel, running as Glimpse's own page in a frame on the user's page: the page cannot see
@@ -26,7 +28,11 @@ const NO_SESSION: PanelSession = {
  */
 export async function startPanelFrame(root: HTMLElement): Promise<void> {
   performance.mark('glimpse:start');
-  const session = (await sendRequest({ type: 'panel/session' }).catch(() => null)) ?? NO_SESSION;
+  const [found, answers] = await Promise.all([
+    sendRequest({ type: 'panel/session' }).catch(() => null),
+    loadAnswerLanguage(),
+  ]);
+  const session = found ?? noSession();
   performance.mark('glimpse:session');
   const renderMarkdown = createMarkdownRenderer(DOMPurify as unknown as Sanitizer);
   const model = new ChatModel({
@@ -39,6 +45,7 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
     newId: () => crypto.randomUUID(),
     copy: copyText,
     openSettings: () => void sendRequest({ type: 'options/open' }).catch(() => undefined),
+    answerLanguage: answers.language,
   });
   const close = () => {
     model.close();
@@ -67,6 +74,7 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
         alt={session.alt}
         renderMarkdown={renderMarkdown}
         onClose={close}
+        {...(answers.englishOnlyModel ? { englishOnlyModel: answers.englishOnlyModel } : {})}
         {...(sidePanel && session.tabId >= 0 ? { onContinueInSidePanel: continueInSidePanel } : {})}
       />,
       root,

@@ -1,3 +1,4 @@
+import { t } from '@/src/i18n/i18n';
 import type {
   HandedOverConversation,
   InspectedImage,
@@ -11,7 +12,7 @@ import { PAGE_IMAGES_PAGE } from '@/src/page-images/pages';
 import { missingHostAccess } from './host-access';
 
 export const MENU_ID = 'glimpse-ask-image';
-export const MENU_TITLE = 'Ask Glimpse about this image';
+export const MENU_TITLE = t('menu.askImage');
 export const CONTENT_SCRIPT_FILE = '/content-scripts/image-chat.js';
 /** The panel's extension page, shown in a frame inside the page's closed shadow root. */
 export const PANEL_PAGE = '/panel.html';
@@ -150,7 +151,7 @@ export function setupImageMenu(deps: MenuDeps) {
       srcUrl: info.srcUrl,
     }).catch(() => ({
       image: null,
-      problem: "Glimpse can't read images on this page.",
+      problem: t('common.cantReadPage'),
       rect: null,
       alt: '',
     }));

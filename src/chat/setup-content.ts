@@ -1,4 +1,5 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { t } from '@/src/i18n/i18n';
 import { extensionUrl } from '@/src/messaging/extension-url';
 import type { Rect, RequestOf } from '@/src/messaging/protocol';
 import { serveRequests } from '@/src/messaging/runtime-rpc';
@@ -70,7 +71,7 @@ export function setupImageChat(ctx: ContentScriptContext): void {
     },
     'notice/show': async () => {
       if (!isTopFrame) return { shown: false };
-      showNotice(NO_IMAGE_NOTICE);
+      showNotice(t('notice.noImage'));
       return { shown: true };
     },
     'chat/open': async (request) => {
@@ -100,9 +101,6 @@ export function setupImageChat(ctx: ContentScriptContext): void {
   });
   ctx.onInvalidated(() => closeCurrent?.());
 }
-
-const NO_IMAGE_NOTICE =
-  'Glimpse found no image here. Focus an image, or point at one, and try again.';
 
 const FRAME_CHROME = [
   'border: 1px solid rgb(128 128 128 / 0.45)',
@@ -135,7 +133,7 @@ function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): 
   return openExtensionFrame({
     hostName: 'glimpse-image-chat',
     page: PANEL_PAGE,
-    title: 'Glimpse: ask about this image',
+    title: t('frame.chat'),
     placement: () =>
       placePanel(measure(), { width: innerWidth, height: innerHeight, scrollX, scrollY }),
     onClosed: () => {

@@ -1,7 +1,9 @@
 import { render } from 'preact';
+import { loadAnswerLanguage } from '@/src/chat/answer-language';
 import { createPortTransport } from '@/src/chat/ask-transport';
-import { PAGE_IMAGE_MAX_TOKENS, PAGE_IMAGE_PROMPT } from '@/src/chat/prompts';
+import { PAGE_IMAGE_MAX_TOKENS, PAGE_IMAGE_PROMPT, withAnswerLanguage } from '@/src/chat/prompts';
 import { thumbnailFor } from '@/src/chat/thumbnail';
+import { plural, t } from '@/src/i18n/i18n';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
 import { copyText } from '@/src/ui/clipboard';
 import { DescribeModel } from './describe-model';
@@ -14,7 +16,10 @@ import { PageImagesPanel } from './ui/page-images-panel';
  * the page only while "add descriptions to the page" is on.
  */
 export async function startPageImagesFrame(root: HTMLElement): Promise<void> {
-  const session = await sendRequest({ type: 'page-images/session' }).catch(() => null);
+  const [session, answers] = await Promise.all([
+    sendRequest({ type: 'page-images/session' }).catch(() => null),
+    loadAnswerLanguage(),
+  ]);
   const exposeItem = defineExposeDescriptionsItem();
   const model = new DescribeModel({
     transport: createPortTransport(),
@@ -33,21 +38,29 @@ export async function startPageImagesFrame(root: HTMLElement): Promise<void> {
     exposeSetting: { get: () => exposeItem.getValue(), set: (on) => exposeItem.setValue(on) },
     thumbnail: thumbnailFor,
     newId: () => crypto.randomUUID(),
-    prompt: PAGE_IMAGE_PROMPT,
+    prompt: withAnswerLanguage(PAGE_IMAGE_PROMPT, answers.language),
     maxNewTokens: PAGE_IMAGE_MAX_TOKENS,
     text: {
-      progress: (position, total) => `Describing image ${position} of ${total}…`,
-      finished: (done, total) => `Done: ${done} of ${total} images described.`,
-      stopped: (done, total) => `Stopped: ${done} of ${total} images described.`,
-      copyFailed: "Glimpse couldn't copy to the clipboard. Select the description and copy it.",
-      readFailed: 'Glimpse could not read this image from the page.',
+      progress: (position, total) => t('pageImages.progress', { position, total }),
+      finished: (done, total) => plural('pageImages.finished', total, { done }),
+      stopped: (done, total) => plural('pageImages.stoppedAt', total, { done }),
+      copyFailed: t('pageImages.copyFailed'),
+      readFailed: t('pageImages.readFailed'),
     },
   });
   const close = () => {
     model.close();
     void sendRequest({ type: 'panel/close' }).catch(() => window.close());
   };
-  render(<PageImagesPanel model={model} checked={session?.checked ?? 0} onClose={close} />, root);
+  render(
+    <PageImagesPanel
+      model={model}
+      checked={session?.checked ?? 0}
+      onClose={close}
+      {...(answers.englishOnlyModel ? { englishOnlyModel: answers.englishOnlyModel } : {})}
+    />,
+    root,
+  );
   // Focus goes to the dialog itself, so a screen reader starts with its title.
   root.querySelector<HTMLElement>('[role="dialog"]')?.focus();
   document.documentElement.dataset.readyAt ??= String(Date.now());

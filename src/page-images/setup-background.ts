@@ -1,3 +1,4 @@
+import { t } from '@/src/i18n/i18n';
 import type {
   PageActionOutcome,
   PageImagesSession,
@@ -10,7 +11,6 @@ import { PAGE_IMAGES_PAGE } from './pages';
 
 export const DESCRIBE_COMMAND = 'describe-page-images';
 export const PAGE_MENU_ID = 'glimpse-describe-page-images';
-export const PAGE_MENU_TITLE = "Describe this page's images with Glimpse";
 
 export interface PageImagesDeps {
   /** A request to one frame of a tab (content script added first if the tab predates Glimpse). */
@@ -92,7 +92,7 @@ export function setupPageImages(deps: PageImagesDeps) {
       return tabId === null ? null : (sessions.get(tabId) ?? null);
     },
     'page-images/read': forward<'page-images/read'>({
-      problem: "Glimpse can't read images on this page.",
+      problem: t('common.cantReadPage'),
     }),
     'page-images/reveal': forward<'page-images/reveal'>({ shown: false }),
     'page-images/annotate': async (request, sender) => {
@@ -108,7 +108,7 @@ export function setupPageImages(deps: PageImagesDeps) {
     /** The page's context-menu item. */
     menuItem: {
       id: PAGE_MENU_ID,
-      title: PAGE_MENU_TITLE,
+      title: t('menu.describePage'),
       contexts: ['page'] as ['page'],
       onClick: (tabId: number) => void describeImagesIn(tabId),
     },

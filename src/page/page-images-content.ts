@@ -1,5 +1,6 @@
 import { imageSourceFor } from '@/src/chat/image-source';
 import type { Placement } from '@/src/chat/placement';
+import { t } from '@/src/i18n/i18n';
 import type { PageImageInfo } from '@/src/messaging/protocol';
 import type { RequestHandlers } from '@/src/messaging/runtime-rpc';
 import { PAGE_IMAGES_PAGE } from '@/src/page-images/pages';
@@ -7,10 +8,6 @@ import { defineExposeDescriptionsItem } from '@/src/page-images/settings';
 import { addDescription, removeDescriptions } from './annotations';
 import { type ScannedImage, scanPageImages } from './page-image-scan';
 import { highlightElement } from './page-overlays';
-
-export const GONE =
-  'This image is no longer on the page. Reload the page and describe its images again.';
-export const DESCRIBED_BY = 'Described by Glimpse: ';
 
 type Handlers = Pick<
   RequestHandlers,
@@ -72,14 +69,14 @@ export function pageImagesHandlers(isTopFrame: boolean, openFrame: FrameOpener):
       openFrame({
         hostName: 'glimpse-page-images',
         page: PAGE_IMAGES_PAGE,
-        title: "Glimpse: this page's images",
+        title: t('frame.pageImages'),
         placement: () => ({ mode: 'docked' }),
       });
       return { opened: true };
     },
     'page-images/read': async ({ index }) => {
       const el = element(index);
-      if (!el) return { problem: GONE };
+      if (!el) return { problem: t('pageImages.gone') };
       return imageSourceFor(el.currentSrc || el.src);
     },
     'page-images/reveal': async ({ index }) => {
@@ -92,7 +89,7 @@ export function pageImagesHandlers(isTopFrame: boolean, openFrame: FrameOpener):
     'page-images/annotate': async ({ index, text }) => {
       const el = element(index);
       if (!el) return { added: false };
-      addDescription(el, `${DESCRIBED_BY}${text}`);
+      addDescription(el, t('pageImages.describedBy', { text }));
       return { added: true };
     },
     'page-images/unannotate': async () => ({ removed: removeDescriptions() }),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { t, uiLocale } from '@/src/i18n/i18n';
 import { comparisonSource } from './comparison-source';
 
 export const TOOL_IDS = ['smolvlm2-2b', 'skypilot-research-agents'] as const;
@@ -72,8 +73,11 @@ export function formatSplit({ ship, skip }: ReviewerSplit): string {
 
 /** One plain sentence on the entry prices, derived from the data. */
 export function pricingRead(tools: readonly Tool[]): string {
-  const free = tools.filter((t) => /^free$/i.test(t.entryPrice));
-  if (free.length === tools.length) return 'Both have a free entry.';
-  if (free.length === 0) return 'Neither has a free entry.';
-  return `Only ${free.map((t) => t.name).join(' and ')} has a free entry.`;
+  const free = tools.filter((tool) => /^free$/i.test(tool.entryPrice));
+  if (free.length === tools.length) return t('verdicts.bothFree');
+  if (free.length === 0) return t('verdicts.noFree');
+  const names = new Intl.ListFormat(uiLocale(), { type: 'conjunction' }).format(
+    free.map((tool) => tool.name),
+  );
+  return t('verdicts.onlyFree', { tools: names });
 }

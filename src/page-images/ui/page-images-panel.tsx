@@ -1,4 +1,6 @@
 import { trusted } from '@/src/chat/ui/trusted';
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { plural, t } from '@/src/i18n/i18n';
 import { StatusLine } from '@/src/ui/engine-status';
 import { describeStatus } from '@/src/vlm/status-format';
 import type { DescribedImage, DescribeModelInstance } from '../describe-model';
@@ -8,32 +10,44 @@ export interface PageImagesPanelProps {
   /** How many images the page has in all. */
   checked: number;
   onClose: () => void;
+  /** When the UI isn't English and the model writes English only: its name, for the note. */
+  englishOnlyModel?: string;
 }
 
 function stateText(item: DescribedImage): string {
   switch (item.state.value) {
     case 'waiting':
-      return 'Not described yet.';
+      return t('pageImages.notYet');
     case 'reading':
-      return 'Reading the image…';
+      return t('pageImages.reading');
     case 'describing':
       if (item.text.value) return item.text.value;
       // `ahead` counts every request that runs first, the one running now included.
       return item.ahead.value > 0
-        ? `Waiting for ${item.ahead.value} other question(s)…`
-        : 'Describing…';
+        ? plural('chat.waitingFor', item.ahead.value)
+        : t('pageImages.describing');
     case 'stopped':
-      return 'Stopped before it was described.';
+      return t('pageImages.stopped');
     case 'error':
-      return item.error.value ?? 'This image could not be described.';
+      return item.error.value ? localizeEngineText(item.error.value) : t('pageImages.failed');
     case 'done':
       return item.text.value;
   }
 }
 
-function ImageRow({ model, item }: { model: DescribeModelInstance; item: DescribedImage }) {
+function ImageRow({
+  model,
+  item,
+  answerLang,
+}: {
+  model: DescribeModelInstance;
+  item: DescribedImage;
+  answerLang: string | undefined;
+}) {
   const state = item.state.value;
-  const label = `Image ${item.position}`;
+  const label = t('pageImages.imageN', { n: item.position });
+  // A description is model output (in the model's language); the rest is Glimpse's own text.
+  const isDescription = (state === 'describing' && item.text.value !== '') || state === 'done';
   return (
     <li
       class={`page-image state-${state}`}
@@ -45,7 +59,7 @@ function ImageRow({ model, item }: { model: DescribeModelInstance; item: Describ
       <button
         type="button"
         class="reveal"
-        aria-label={`Show ${label.toLowerCase()} on the page`}
+        aria-label={t('pageImages.show', { n: item.position })}
         onClick={trusted(() => model.reveal(item))}
       >
         {item.thumbnail.value ? (
@@ -60,6 +74,7 @@ function ImageRow({ model, item }: { model: DescribeModelInstance; item: Describ
       <p
         class={state === 'error' ? 'description error' : 'description'}
         aria-busy={state === 'describing'}
+        {...(isDescription ? { 'data-content': true, lang: answerLang } : {})}
         onClick={trusted(() => model.reveal(item))}
       >
         {stateText(item)}
@@ -68,10 +83,10 @@ function ImageRow({ model, item }: { model: DescribeModelInstance; item: Describ
         <button
           type="button"
           class="small copy"
-          aria-label={`Copy the description of ${label.toLowerCase()}`}
+          aria-label={t('pageImages.copyOf', { n: item.position })}
           onClick={trusted(() => void model.copy(item))}
         >
-          {model.copied.value === item.info.index ? 'Copied' : 'Copy'}
+          {model.copied.value === item.info.index ? t('common.copied') : t('common.copy')}
         </button>
       )}
     </li>
@@ -82,10 +97,16 @@ function ImageRow({ model, item }: { model: DescribeModelInstance; item: Describ
  * The page-images panel: Glimpse's own page in a frame on the user's page, so the page sees
  * neither the list nor the descriptions (unless the user adds them to it).
  */
-export function PageImagesPanel({ model, checked, onClose }: PageImagesPanelProps) {
+export function PageImagesPanel({
+  model,
+  checked,
+  onClose,
+  englishOnlyModel,
+}: PageImagesPanelProps) {
   const total = model.total.value;
   const running = model.running.value;
   const items = model.items.value;
+  const done = model.doneCount.value;
   return (
     <section
       class="panel page-images"
@@ -102,23 +123,23 @@ export function PageImagesPanel({ model, checked, onClose }: PageImagesPanelProp
     >
       <header>
         <div class="titles">
-          <h2 id="page-images-title">This page's images</h2>
+          <h2 id="page-images-title">{t('pageImages.title')}</h2>
           <p class="subtitle">
             {total === 0
-              ? `All ${checked} images have a text alternative or are decoration.`
-              : `${total} without a useful description, of ${checked} checked.`}
+              ? plural('pageImages.allLabelled', checked)
+              : plural('pageImages.count', total, { checked })}
           </p>
         </div>
         <div class="header-actions">
           {running && (
             <button type="button" class="stop" onClick={trusted(() => model.stop())}>
-              Stop
+              {t('common.stop')}
             </button>
           )}
           <button
             type="button"
             class="icon"
-            aria-label="Close Glimpse (Esc)"
+            aria-label={t('common.close')}
             onClick={trusted(onClose)}
           >
             ×
@@ -126,19 +147,24 @@ export function PageImagesPanel({ model, checked, onClose }: PageImagesPanelProp
         </div>
       </header>
       <StatusLine view={describeStatus(model.status.value)} />
+      {englishOnlyModel && (
+        <p class="note" data-testid="english-only">
+          {t('chat.englishOnly', { model: englishOnlyModel })}
+        </p>
+      )}
       {total > 0 && (
         <div class="progress">
           <progress
             max={total}
-            value={model.doneCount.value}
-            aria-label={`${model.doneCount.value} of ${total} described`}
+            value={done}
+            aria-label={t('pageImages.progressLabel', { done, total })}
           />
           <p role="status" class="progress-text" data-testid="progress">
             {model.announcement.value}
           </p>
           {!running && model.remaining.value > 0 && (
             <button type="button" class="primary" onClick={trusted(() => model.start())}>
-              Describe the rest
+              {t('pageImages.describeRest')}
             </button>
           )}
         </div>
@@ -153,17 +179,21 @@ export function PageImagesPanel({ model, checked, onClose }: PageImagesPanelProp
                 void model.setExpose((event.currentTarget as HTMLInputElement).checked);
               })}
             />{' '}
-            Add descriptions to the page
+            {t('pageImages.expose')}
           </label>
           <p class="fine-print" id="expose-explained">
-            Screen readers then announce each description with its image, and the page itself can
-            read them.
+            {t('pageImages.exposeExplained')}
           </p>
         </div>
       )}
-      <ol class="page-image-list" aria-label="Images without a useful description">
+      <ol class="page-image-list" aria-label={t('pageImages.list')}>
         {items.map((item) => (
-          <ImageRow key={item.info.index} model={model} item={item} />
+          <ImageRow
+            key={item.info.index}
+            model={model}
+            item={item}
+            answerLang={englishOnlyModel ? 'en' : undefined}
+          />
         ))}
       </ol>
     </section>

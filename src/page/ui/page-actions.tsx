@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { t } from '@/src/i18n/i18n';
 import type { PageActionOutcome } from '@/src/messaging/protocol';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
 import './page-actions.css';
@@ -22,11 +23,8 @@ const browserDeps: PageActionsDeps = {
   close: () => window.close(),
 };
 
-const OUTCOME_MESSAGES: Record<Exclude<PageActionOutcome, 'opened'>, string> = {
-  'no-image': 'No image to ask about on this page. Focus an image, or point at one, and try again.',
-  unavailable:
-    "Glimpse can't work on this page (the browser's own pages and stores are closed to extensions).",
-};
+const outcomeMessage = (outcome: Exclude<PageActionOutcome, 'opened'>) =>
+  outcome === 'no-image' ? t('pageActions.noImage') : t('pageActions.unavailable');
 
 /** The popup's "this page" actions: what the keyboard shortcuts do, for a click. */
 export function PageActions({ deps = browserDeps }: { deps?: PageActionsDeps }) {
@@ -45,26 +43,26 @@ export function PageActions({ deps = browserDeps }: { deps?: PageActionsDeps }) 
     message.value = null;
     const outcome = await action().catch((): PageActionOutcome => 'unavailable');
     if (outcome === 'opened') deps.close();
-    else message.value = OUTCOME_MESSAGES[outcome];
+    else message.value = outcomeMessage(outcome);
   };
 
   return (
     <section class="page-actions" aria-labelledby="page-actions-heading">
-      <h2 id="page-actions-heading">On this page</h2>
+      <h2 id="page-actions-heading">{t('pageActions.heading')}</h2>
       <div class="page-actions-row">
         <button type="button" onClick={() => void run(deps.askAboutImage)}>
-          Ask about the image I'm on
+          {t('pageActions.ask')}
         </button>
         <button type="button" onClick={() => void run(deps.describeImages)}>
-          Describe this page's images
+          {t('pageActions.describe')}
         </button>
       </div>
       <p class="fine-print">
         {shortcut.value === null
           ? ''
           : shortcut.value
-            ? `Keyboard: ${shortcut.value} asks about the focused image, else the one under the pointer, else the largest.`
-            : 'No keyboard shortcut is set. Choose one at chrome://extensions/shortcuts.'}
+            ? t('pageActions.shortcut', { shortcut: shortcut.value })
+            : t('pageActions.noShortcut')}
       </p>
       {message.value && (
         <p class="error" role="alert">

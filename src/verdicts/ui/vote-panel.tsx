@@ -1,3 +1,5 @@
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { plural, t } from '@/src/i18n/i18n';
 import type { Comparison } from '../comparison';
 import type { VerdictModelInstance } from '../verdict-model';
 
@@ -8,17 +10,17 @@ export function VotePanel({ data, model }: { data: Comparison; model: VerdictMod
   const total = model.totalVotes.value;
   return (
     <section class="vote-panel" aria-labelledby="vote-heading">
-      <h2 id="vote-heading">Your vote</h2>
+      <h2 id="vote-heading">{t('verdicts.yourVote')}</h2>
       <p class="vote-status" role="status" aria-live="polite">
         {!model.loaded.value
-          ? 'Loading your vote…'
+          ? t('verdicts.loadingVote')
           : pickedName
-            ? `You picked ${pickedName}. You can change or withdraw it at any time.`
-            : 'You have not voted yet. Pick the tool you would ship with.'}
+            ? t('verdicts.youPicked', { tool: pickedName })
+            : t('verdicts.notVoted')}
       </p>
       {model.error.value && (
         <p class="error" role="alert">
-          {model.error.value}
+          {localizeEngineText(model.error.value)}
         </p>
       )}
       <button
@@ -27,11 +29,10 @@ export function VotePanel({ data, model }: { data: Comparison; model: VerdictMod
         disabled={choice === null || model.pending.value}
         onClick={() => void model.withdraw()}
       >
-        Withdraw my vote
+        {t('verdicts.withdraw')}
       </button>
       <p class="fine-print" data-testid="tally-note">
-        Community: {total} {total === 1 ? 'vote' : 'votes'}, counted on this device only until the
-        Glimpse vote service launches.
+        {plural('verdicts.tally', total)}
       </p>
     </section>
   );
