@@ -13,10 +13,28 @@ export const ASK_COMMAND = 'ask-about-image';
 
 type ImageMenu = Pick<ReturnType<typeof setupImageMenu>, 'openPanel' | 'send'>;
 
+export interface CommandEvents {
+  onCommand: { addListener(cb: (command: string, tab?: { id?: number }) => void): void };
+}
+
+/** Runs `run` for the tab a manifest command was pressed in (or the current tab). */
+export function onCommandInTab(
+  commands: CommandEvents,
+  name: string,
+  currentTab: () => Promise<number | undefined>,
+  run: (tabId: number) => Promise<unknown>,
+): void {
+  commands.onCommand.addListener((command, tab) => {
+    if (command !== name) return;
+    void (async () => {
+      const tabId = tab?.id ?? (await currentTab());
+      if (tabId !== undefined) await run(tabId);
+    })().catch(() => undefined);
+  });
+}
+
 export interface KeyboardAskDeps {
-  commands: {
-    onCommand: { addListener(cb: (command: string, tab?: { id?: number }) => void): void };
-  };
+  commands: CommandEvents;
   /** The tab the user is looking at (for the popup's button, which is not in a tab). */
   currentTab(): Promise<number | undefined>;
   /** The frame of the tab that has focus (not the top frame), or null. */
@@ -66,13 +84,7 @@ export function setupKeyboardAsk(deps: KeyboardAskDeps, menu: ImageMenu) {
     return 'opened';
   }
 
-  deps.commands.onCommand.addListener((command, tab) => {
-    if (command !== ASK_COMMAND) return;
-    void (async () => {
-      const tabId = tab?.id ?? (await deps.currentTab());
-      if (tabId !== undefined) await askAboutImageIn(tabId);
-    })().catch(() => undefined);
-  });
+  onCommandInTab(deps.commands, ASK_COMMAND, deps.currentTab, (tabId) => askAboutImageIn(tabId));
 
   const handlers: Pick<RequestHandlers, 'page/ask-image'> = {
     'page/ask-image': async () => {

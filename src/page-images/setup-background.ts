@@ -1,3 +1,4 @@
+import { type CommandEvents, onCommandInTab } from '@/src/chat/keyboard-ask';
 import { t } from '@/src/i18n/i18n';
 import type {
   PageActionOutcome,
@@ -24,9 +25,7 @@ export interface PageImagesDeps {
   currentTab(): Promise<number | undefined>;
   /** "Add descriptions to the page", as stored now. */
   exposeDescriptions(): Promise<boolean>;
-  commands: {
-    onCommand: { addListener(cb: (command: string, tab?: { id?: number }) => void): void };
-  };
+  commands: CommandEvents;
 }
 
 /** The tab of a request from the page-images panel (Glimpse's page framed in that tab), or null. */
@@ -57,13 +56,7 @@ export function setupPageImages(deps: PageImagesDeps) {
     }
   }
 
-  deps.commands.onCommand.addListener((command, tab) => {
-    if (command !== DESCRIBE_COMMAND) return;
-    void (async () => {
-      const tabId = tab?.id ?? (await deps.currentTab());
-      if (tabId !== undefined) await describeImagesIn(tabId);
-    })().catch(() => undefined);
-  });
+  onCommandInTab(deps.commands, DESCRIBE_COMMAND, deps.currentTab, describeImagesIn);
 
   /** Sends a panel's request on to its tab's top frame. */
   const forward =

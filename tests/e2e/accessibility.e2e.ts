@@ -2,34 +2,20 @@
 import { writeFileSync } from 'node:fs';
 import type { AxeResults } from 'axe-core';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
-import type { MirrorServer } from '../support/mirror-server';
+import { afterAll, describe, expect, test } from 'vitest';
 import { artifactPath } from './harness/artifacts';
 import { axeFrame, axePage, failing } from './harness/axe';
-import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
-import { describePageImages, PageImagesPanel } from './harness/page-images-panel';
+import { describeImagesOf } from './harness/page-images-panel';
 import { askGlimpseAbout, PanelPage } from './harness/panel-page';
 import { PopupPage } from './harness/popup-page';
-import { type ReachSite, startReachSite } from './harness/reach-site';
+import { useReachBrowser } from './harness/reach-suite';
 
 type Scheme = 'light' | 'dark';
 
-let mirror: MirrorServer;
-let site: ReachSite;
-let browser: ExtensionBrowser;
+const suite = useReachBrowser();
 const report: Record<string, unknown> = {};
-beforeAll(async () => {
-  mirror = await startMirror();
-  site = await startReachSite();
-  browser = await launchWithExtension();
-  await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
-});
-afterAll(async () => {
+afterAll(() => {
   writeFileSync(artifactPath('axe-report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await browser.dispose();
-  await site.close();
-  await mirror.stop();
 });
 
 /** The scheme as the page (or frame) itself sees it, so the audit is of the theme asked for. */
@@ -72,24 +58,24 @@ async function auditBothThemes(name: string, page: Page, frame: Page | Frame = p
 
 describe('axe in light and dark: no serious or critical violations, AA contrast', () => {
   test('the popup', async () => {
-    const popup = await PopupPage.open(browser);
+    const popup = await PopupPage.open(suite.browser);
     await auditBothThemes('popup', popup.page);
     await popup.close();
   });
 
   test('Options', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    const page = await suite.browser.context.newPage();
+    await page.goto(`chrome-extension://${suite.browser.extensionId}/options.html`);
     await page.getByRole('heading', { name: 'Glimpse settings' }).waitFor();
     await auditBothThemes('options', page);
     await page.close();
   });
 
   test('the chat panel, with an answer', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(site.url('/keyboard'));
+    const page = await suite.browser.context.newPage();
+    await page.goto(suite.site.url('/keyboard'));
     await page.locator('#largest').waitFor();
-    await askGlimpseAbout(browser, page, '#largest');
+    await askGlimpseAbout(suite.browser, page, '#largest');
     const panel = await PanelPage.find(page);
     await panel.clickButton('Describe');
     expect((await panel.lastTurn()).state).toBe('done');
@@ -98,12 +84,7 @@ describe('axe in light and dark: no serious or critical violations, AA contrast'
   });
 
   test('the page-images view, described', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(site.url('/page-images'));
-    await page.locator('#no-alt-2').waitFor();
-    await describePageImages(browser, page);
-    const panel = await PageImagesPanel.find(page);
-    await panel.settled();
+    const { page, panel } = await describeImagesOf(suite.browser, suite.site.url('/page-images'));
     await auditBothThemes('page-images view', page, panel.frame);
     await page.close();
   });

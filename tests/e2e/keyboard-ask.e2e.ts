@@ -1,38 +1,19 @@
 /// <reference types="chrome" />
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
-import type { MirrorServer } from '../support/mirror-server';
+import { describe, expect, test } from 'vitest';
 import { artifactPath } from './harness/artifacts';
 import { fullAxTree, textUnder } from './harness/ax-tree';
-import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
 import { PanelPage } from './harness/panel-page';
-import { type ReachSite, startReachSite } from './harness/reach-site';
+import { useReachBrowser } from './harness/reach-suite';
 import { pressEscapeToClose, pressShortcut } from './harness/shortcut';
 
 const SHORTCUT = 'Alt+Shift+G';
 
-let mirror: MirrorServer;
-let site: ReachSite;
-let browser: ExtensionBrowser;
-beforeAll(async () => {
-  mirror = await startMirror();
-  site = await startReachSite();
-  browser = await launchWithExtension();
-  await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
-});
-afterAll(async () => {
-  await browser.dispose();
-  await site.close();
-  await mirror.stop();
-});
-afterEach(async () => {
-  for (const page of browser.context.pages().slice(1)) await page.close();
-});
+const suite = useReachBrowser();
 
 async function openPage(path: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(site.url(path));
+  const page = await suite.browser.context.newPage();
+  await page.goto(suite.site.url(path));
   await page.locator('img').first().waitFor();
   await page.evaluate(() =>
     Promise.all([...document.images].map((i) => i.decode().catch(() => undefined))),
@@ -52,7 +33,7 @@ async function noticeText(page: Page): Promise<string | null> {
 
 describe('ask from the keyboard (the ask-about-image command)', () => {
   test('the shortcut is the manifest command Chromium bound, rebindable at chrome://extensions/shortcuts', async () => {
-    const commands = await browser.serviceWorker.evaluate(() => chrome.commands.getAll());
+    const commands = await suite.browser.serviceWorker.evaluate(() => chrome.commands.getAll());
     expect(commands).toContainEqual(
       expect.objectContaining({ name: 'ask-about-image', shortcut: SHORTCUT }),
     );
@@ -121,8 +102,8 @@ describe('ask from the keyboard (the ask-about-image command)', () => {
     await page.bringToFront();
     // The toolbar popup is not a tab: open it in a popup window, so the page stays the active
     // tab of the last focused browser window, as when the toolbar button is clicked.
-    const popupOpened = browser.context.waitForEvent('page');
-    await browser.serviceWorker.evaluate(async () => {
+    const popupOpened = suite.browser.context.waitForEvent('page');
+    await suite.browser.serviceWorker.evaluate(async () => {
       await chrome.windows.create({ url: chrome.runtime.getURL('/popup.html'), type: 'popup' });
     });
     const popup = await popupOpened;
@@ -132,8 +113,8 @@ describe('ask from the keyboard (the ask-about-image command)', () => {
 
     const empty = await openPage('/no-images');
     await empty.bringToFront();
-    const again = browser.context.waitForEvent('page');
-    await browser.serviceWorker.evaluate(async () => {
+    const again = suite.browser.context.waitForEvent('page');
+    await suite.browser.serviceWorker.evaluate(async () => {
       await chrome.windows.create({ url: chrome.runtime.getURL('/popup.html'), type: 'popup' });
     });
     const popup2 = await again;

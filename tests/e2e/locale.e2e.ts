@@ -1,19 +1,17 @@
 /// <reference types="chrome" />
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import { afterEach, describe, expect, test } from 'vitest';
 import { QUICK_ACTIONS } from '../../src/chat/prompts';
 import { DEFAULT_MODEL_ID } from '../../src/vlm/model-registry';
 import { DARK_ANSWER } from '../fixtures/tiny-smolvlm/generate';
-import type { MirrorServer } from '../support/mirror-server';
 import { artifactPath } from './harness/artifacts';
 import { fullAxTree, textUnder } from './harness/ax-tree';
-import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
+import { setSettings, tinyModelSettings } from './harness/engine-env';
 import { recordFigure } from './harness/figures';
 import { checkLanguageAndFit } from './harness/language-check';
-import { describePageImages, PageImagesPanel } from './harness/page-images-panel';
+import { describeImagesOf } from './harness/page-images-panel';
 import { askGlimpseAbout, PanelPage } from './harness/panel-page';
 import { PopupPage } from './harness/popup-page';
-import { type ReachSite, startReachSite } from './harness/reach-site';
+import { useReachBrowser } from './harness/reach-suite';
 import { pressShortcut } from './harness/shortcut';
 
 /**
@@ -22,30 +20,19 @@ import { pressShortcut } from './harness/shortcut';
  * extension's messages nor chrome.i18n.getUILanguage(), which stays "en-US" even with --lang=de;
  * the messages follow --lang, which is why Glimpse reads its language from its messages).
  */
-let mirror: MirrorServer;
-let site: ReachSite;
-let browser: ExtensionBrowser;
-beforeAll(async () => {
-  mirror = await startMirror();
-  site = await startReachSite();
-  browser = await launchWithExtension({ extraArgs: ['--lang=de'] });
-  await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
-});
-afterAll(async () => {
-  await browser.dispose();
-  await site.close();
-  await mirror.stop();
-});
+const suite = useReachBrowser({ extraArgs: ['--lang=de'] });
 afterEach(async () => {
-  for (const page of browser.context.pages().slice(1)) await page.close();
-  await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
+  await setSettings(
+    suite.browser.serviceWorker,
+    tinyModelSettings(suite.mirror, { backend: 'wasm' }),
+  );
 });
 
 const fits = { outside: [], clipped: [], rootScrollsSideways: false, english: [], lang: 'de' };
 
 describe('the UI in German', () => {
   test('the manifest, the shortcuts and the menu speak German', async () => {
-    const seen = await browser.serviceWorker.evaluate(async () => ({
+    const seen = await suite.browser.serviceWorker.evaluate(async () => ({
       description: chrome.runtime.getManifest().description,
       commands: (await chrome.commands.getAll()).map((c) => c.description),
       menu: [chrome.i18n.getMessage('menu_askImage'), chrome.i18n.getMessage('menu_describePage')],
@@ -62,7 +49,7 @@ describe('the UI in German', () => {
   });
 
   test('the popup: German throughout, numbers by Intl, nothing out of its box', async () => {
-    const popup = await PopupPage.open(browser);
+    const popup = await PopupPage.open(suite.browser);
     const { page } = popup;
     expect(await popup.stat('SmolVLM2-2B', 'panel').textContent()).toBe('100\u00a0%');
     expect(await page.getByRole('heading', { name: 'Ihre Stimme' }).count()).toBe(1);
@@ -71,10 +58,10 @@ describe('the UI in German', () => {
   });
 
   test('the chat panel: German, the quick action asks for a German answer, and it fits', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(site.url('/keyboard'));
+    const page = await suite.browser.context.newPage();
+    await page.goto(suite.site.url('/keyboard'));
     await page.locator('#largest').waitFor();
-    await askGlimpseAbout(browser, page, '#largest');
+    await askGlimpseAbout(suite.browser, page, '#largest');
     let panel = await PanelPage.find(page);
     expect(await panel.text('h2')).toBe('Glimpse nach diesem Bild fragen');
     await panel.clickButton('Beschreiben');
@@ -91,7 +78,7 @@ describe('the UI in German', () => {
     // "Answer in German." (the first turn of each conversation, on the same image).
     await panel.clickButton('Glimpse schließen (Esc)');
     await expect.poll(() => PanelPage.isOpen(page)).toBe(false);
-    await askGlimpseAbout(browser, page, '#largest');
+    await askGlimpseAbout(suite.browser, page, '#largest');
     panel = await PanelPage.find(page);
     const describe = QUICK_ACTIONS.find((a) => a.id === 'describe')?.prompt ?? '';
     await panel.frame.locator('textarea').fill(describe);
@@ -108,11 +95,11 @@ describe('the UI in German', () => {
   });
 
   test('a model that writes English only: the panel says answers are in English', async () => {
-    await setSettings(browser.serviceWorker, { modelId: DEFAULT_MODEL_ID });
-    const page = await browser.context.newPage();
-    await page.goto(site.url('/keyboard'));
+    await setSettings(suite.browser.serviceWorker, { modelId: DEFAULT_MODEL_ID });
+    const page = await suite.browser.context.newPage();
+    await page.goto(suite.site.url('/keyboard'));
     await page.locator('#largest').waitFor();
-    await askGlimpseAbout(browser, page, '#largest');
+    await askGlimpseAbout(suite.browser, page, '#largest');
     const panel = await PanelPage.find(page);
     expect(await panel.text('[data-testid="english-only"]')).toBe(
       'SmolVLM2 256M schreibt nur Englisch, darum antwortet es auf Englisch.',
@@ -120,12 +107,7 @@ describe('the UI in German', () => {
   });
 
   test('the page-images panel and the no-image notice', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(site.url('/page-images'));
-    await page.locator('#no-alt-2').waitFor();
-    await describePageImages(browser, page);
-    const panel = await PageImagesPanel.find(page);
-    await panel.settled();
+    const { page, panel } = await describeImagesOf(suite.browser, suite.site.url('/page-images'));
     expect(await panel.progress()).toBe('Fertig: 5 von 5 Bildern beschrieben.');
     expect(await panel.frame.locator('.subtitle').innerText()).toBe(
       '5 ohne brauchbare Beschreibung, von 12 geprüften.',
@@ -133,8 +115,8 @@ describe('the UI in German', () => {
     expect(await checkLanguageAndFit(panel.frame, 'section.panel')).toMatchObject(fits);
     await page.screenshot({ path: artifactPath('locale-de-page-images.png') });
 
-    const empty = await browser.context.newPage();
-    await empty.goto(site.url('/no-images'));
+    const empty = await suite.browser.context.newPage();
+    await empty.goto(suite.site.url('/no-images'));
     await empty.locator('#button').focus();
     await pressShortcut(empty, 'Alt+Shift+G');
     await expect
@@ -149,8 +131,8 @@ describe('the UI in German', () => {
   });
 
   test('Options', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    const page = await suite.browser.context.newPage();
+    await page.goto(`chrome-extension://${suite.browser.extensionId}/options.html`);
     await page.getByRole('heading', { name: 'Glimpse-Einstellungen' }).waitFor();
     expect(await checkLanguageAndFit(page, 'main.options')).toMatchObject(fits);
     await page.screenshot({ path: artifactPath('locale-de-options.png'), fullPage: true });

@@ -1,42 +1,24 @@
 /// <reference types="chrome" />
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import { afterEach, describe, expect, test } from 'vitest';
 import { BRIGHT_ANSWER, DARK_ANSWER } from '../fixtures/tiny-smolvlm/generate';
-import type { MirrorServer } from '../support/mirror-server';
 import { artifactPath } from './harness/artifacts';
 import { axNodeForId } from './harness/ax-tree';
-import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
+import { setSettings, tinyModelSettings } from './harness/engine-env';
 import { recordFigure } from './harness/figures';
 import { describePageImages, PageImagesPanel } from './harness/page-images-panel';
 import { askGlimpseAbout, PanelPage } from './harness/panel-page';
-import { PAGE_IMAGES, type ReachSite, startReachSite } from './harness/reach-site';
+import { PAGE_IMAGES } from './harness/reach-site';
+import { useReachBrowser } from './harness/reach-suite';
 import { pressEscapeToClose, pressShortcut } from './harness/shortcut';
 
 const LISTED = PAGE_IMAGES.filter((i) => i.listed);
 const EXPECTED = LISTED.map((i) => (i.bright ? BRIGHT_ANSWER : DARK_ANSWER));
 const DESCRIBED_BY = 'Described by Glimpse: ';
 
-let mirror: MirrorServer;
-let site: ReachSite;
-let browser: ExtensionBrowser;
-beforeAll(async () => {
-  mirror = await startMirror();
-  site = await startReachSite();
-  browser = await launchWithExtension();
-  await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: site.pages.origin,
-  });
-});
-afterAll(async () => {
-  await browser.dispose();
-  await site.close();
-  await mirror.stop();
-});
+const suite = useReachBrowser({ clipboard: true });
 afterEach(async () => {
-  for (const page of browser.context.pages().slice(1)) await page.close();
-  await browser.serviceWorker.evaluate(() =>
+  await suite.browser.serviceWorker.evaluate(() =>
     chrome.storage.local.remove([
       'pageImages.exposeDescriptions',
       'pageImages.exposeDescriptions$',
@@ -49,8 +31,8 @@ afterEach(async () => {
  * text added to its DOM (as a page script snooping on Glimpse would).
  */
 async function openTwelve(): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(site.url('/page-images'));
+  const page = await suite.browser.context.newPage();
+  await page.goto(suite.site.url('/page-images'));
   const frame = page.frames().find((f) => f.url().endsWith('/page-images-frame'));
   await frame?.locator('img').waitFor();
   await page.evaluate(() => {
@@ -71,7 +53,7 @@ const pageSaw = (page: Page) =>
 
 /** The AX description of each of the 12 images, by id (the frame's image from its frame). */
 async function axDescriptions(page: Page): Promise<Record<string, string>> {
-  const frameUrl = site.url('/page-images-frame');
+  const frameUrl = suite.site.url('/page-images-frame');
   const out: Record<string, string> = {};
   for (const { id } of PAGE_IMAGES) {
     const node = await axNodeForId(page, id, id === 'in-frame' ? frameUrl : undefined);
@@ -83,7 +65,7 @@ async function axDescriptions(page: Page): Promise<Record<string, string>> {
 describe("describe this page's images", () => {
   test('lists exactly the unlabelled meaningful images, describes them in page order with progress, and shares them with assistive technology only while the setting is on', async () => {
     const page = await openTwelve();
-    const clickedAt = await describePageImages(browser, page);
+    const clickedAt = await describePageImages(suite.browser, page);
     const panel = await PageImagesPanel.find(page);
     expect(await panel.frame.locator('.subtitle').innerText()).toBe(
       `${LISTED.length} without a useful description, of ${PAGE_IMAGES.length} checked.`,
@@ -150,7 +132,7 @@ describe("describe this page's images", () => {
   test('each description can be copied, and a click on it scrolls to its image and highlights it', async () => {
     const page = await openTwelve();
     await page.setViewportSize({ width: 1000, height: 400 });
-    await describePageImages(browser, page);
+    await describePageImages(suite.browser, page);
     const panel = await PageImagesPanel.find(page);
     await panel.settled();
     await panel.button('Copy the description of image 5').click();
@@ -179,14 +161,14 @@ describe("describe this page's images", () => {
   test('Stop ends the run at once; the rest can be described later, still in order', async () => {
     // Each image read as one 64-token view: this test is about Stop, not about tiling.
     await setSettings(
-      browser.serviceWorker,
-      tinyModelSettings(mirror, { backend: 'wasm', splitImages: 'never' }),
+      suite.browser.serviceWorker,
+      tinyModelSettings(suite.mirror, { backend: 'wasm', splitImages: 'never' }),
     );
     // Another tab's long answer holds the engine, so the first image is still waiting.
-    const other = await browser.context.newPage();
-    await other.goto(site.url('/keyboard'));
+    const other = await suite.browser.context.newPage();
+    await other.goto(suite.site.url('/keyboard'));
     await other.locator('#largest').waitFor();
-    await askGlimpseAbout(browser, other, '#largest');
+    await askGlimpseAbout(suite.browser, other, '#largest');
     const chat = await PanelPage.find(other);
     await chat.ask('Tell me about it forever');
     await chat.waitFor(
@@ -218,14 +200,17 @@ describe("describe this page's images", () => {
     const items = await panel.items();
     expect(items.map((i) => i.text)).toEqual(EXPECTED);
     expect(items.map((i) => i.finished)).toEqual(LISTED.map((_, n) => n + 1));
-    await setSettings(browser.serviceWorker, tinyModelSettings(mirror, { backend: 'wasm' }));
+    await setSettings(
+      suite.browser.serviceWorker,
+      tinyModelSettings(suite.mirror, { backend: 'wasm' }),
+    );
   });
 
   test('the popup button opens it for the tab behind the popup; Esc closes it', async () => {
     const page = await openTwelve();
     await page.bringToFront();
-    const popupOpened = browser.context.waitForEvent('page');
-    await browser.serviceWorker.evaluate(async () => {
+    const popupOpened = suite.browser.context.waitForEvent('page');
+    await suite.browser.serviceWorker.evaluate(async () => {
       await chrome.windows.create({ url: chrome.runtime.getURL('/popup.html'), type: 'popup' });
     });
     const popup = await popupOpened;

@@ -5,6 +5,7 @@ import { describeStatus } from '@/src/vlm/status-format';
 import type { ChatModelInstance } from '../chat-model';
 import { hostAccessSentence } from '../host-access';
 import { QUICK_ACTIONS } from '../prompts';
+import { closeOnEscape, HeaderActions } from './header-actions';
 import { trusted } from './trusted';
 import { TurnView } from './turn-view';
 
@@ -36,12 +37,7 @@ export function ChatPanel({
       role="dialog"
       aria-modal="false"
       aria-labelledby="glimpse-title"
-      onKeyDown={trusted((event: KeyboardEvent) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          onClose();
-        }
-      })}
+      onKeyDown={closeOnEscape(onClose)}
     >
       <header>
         {thumbnailUrl && <img class="thumb" src={thumbnailUrl} alt="" />}
@@ -54,22 +50,7 @@ export function ChatPanel({
             <p class="subtitle">{t('chat.subtitle')}</p>
           )}
         </div>
-        <div class="header-actions">
-          {busy && (
-            // In the header, which never moves: a Stop under a growing answer is a moving target.
-            <button type="button" class="stop" onClick={trusted(() => model.stop())}>
-              {t('common.stop')}
-            </button>
-          )}
-          <button
-            type="button"
-            class="icon"
-            aria-label={t('common.close')}
-            onClick={trusted(onClose)}
-          >
-            ×
-          </button>
-        </div>
+        <HeaderActions busy={busy} onStop={() => model.stop()} onClose={onClose} />
       </header>
       <StatusLine view={describeStatus(model.status.value)} />
       {model.hostAccess.value && (

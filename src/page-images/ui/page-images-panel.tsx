@@ -1,3 +1,4 @@
+import { closeOnEscape, HeaderActions } from '@/src/chat/ui/header-actions';
 import { trusted } from '@/src/chat/ui/trusted';
 import { localizeEngineText } from '@/src/i18n/engine-text';
 import { plural, t } from '@/src/i18n/i18n';
@@ -114,12 +115,7 @@ export function PageImagesPanel({
       aria-modal="false"
       aria-labelledby="page-images-title"
       tabIndex={-1}
-      onKeyDown={trusted((event: KeyboardEvent) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          onClose();
-        }
-      })}
+      onKeyDown={closeOnEscape(onClose)}
     >
       <header>
         <div class="titles">
@@ -130,21 +126,7 @@ export function PageImagesPanel({
               : plural('pageImages.count', total, { checked })}
           </p>
         </div>
-        <div class="header-actions">
-          {running && (
-            <button type="button" class="stop" onClick={trusted(() => model.stop())}>
-              {t('common.stop')}
-            </button>
-          )}
-          <button
-            type="button"
-            class="icon"
-            aria-label={t('common.close')}
-            onClick={trusted(onClose)}
-          >
-            ×
-          </button>
-        </div>
+        <HeaderActions busy={running} onStop={() => model.stop()} onClose={onClose} />
       </header>
       <StatusLine view={describeStatus(model.status.value)} />
       {englishOnlyModel && (

@@ -100,3 +100,17 @@ export async function describePageImages(browser: ExtensionBrowser, page: Page):
     return clickedAt;
   }, page.url());
 }
+
+/** Opens a page, has Glimpse describe its images, and waits until it is done. */
+export async function describeImagesOf(
+  browser: ExtensionBrowser,
+  url: string,
+): Promise<{ page: Page; panel: PageImagesPanel }> {
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.locator('img').last().waitFor({ state: 'attached' });
+  await describePageImages(browser, page);
+  const panel = await PageImagesPanel.find(page);
+  await panel.settled();
+  return { page, panel };
+}

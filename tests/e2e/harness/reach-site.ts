@@ -4,15 +4,10 @@ import {
   type StaticServer,
   serveResources,
 } from '../../../scripts/lib/static-server';
+import { IMAGES, page } from './test-site';
 
-const BRIGHT = paintPng(160, 120, (x, y) => [225 + ((x * y) % 25), 230, 215]);
-const DARK = paintPng(140, 180, (x) => [10 + (x % 11), 12, 26]);
+const { BRIGHT, DARK } = IMAGES;
 const ICON = paintPng(16, 16, () => [90, 90, 200]);
-
-const page = (title: string, body: string, style = '') =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font:16px sans-serif;margin:24px} img{display:block;margin:12px 0}${style}</style></head>
-<body><h1>${title}</h1>${body}</body></html>`;
 
 /** The 12-image page's images, in page order, with what the scan must make of each. */
 export interface PageImageCase {
