@@ -89,8 +89,8 @@ export const BACKOFF_MAX_MS = 30 * 60_000;
 export const REFUSED_RETRY_MS = 6 * 60 * 60_000;
 /** A Retry-After longer than this is treated as this (a broken header must not stall votes for days). */
 export const MAX_HOLD_MS = 6 * 60 * 60_000;
-/** Popup opens closer together than this reuse the stored tally. */
-export const TALLY_REFRESH_MS = 10_000;
+/** Popup opens closer together than this reuse the stored tally (an unchanged one costs a 304). */
+export const TALLY_REFRESH_MS = 1_000;
 /** A token this close to expiring is renewed before it is used. */
 export const RENEW_MARGIN_MS = 60_000;
 
@@ -196,6 +196,22 @@ export function createVoteSync(env: VoteSyncEnv) {
     );
   }
 
+  /** Joining (challenge, register, renew): a 4xx there is not the vote's fault. */
+  function joinFailureOf(outcome: Exclude<Outcome<unknown>, { ok: true }>, host: string) {
+    if (
+      outcome.kind === 'http' &&
+      outcome.code !== null &&
+      outcome.status < 500 &&
+      outcome.status !== 429
+    ) {
+      return new SyncFailure(
+        'server',
+        `The vote service at ${host} turned down Glimpse's sign-up (HTTP ${outcome.status}). Your vote is saved on this device, and Glimpse tries again later.`,
+      );
+    }
+    return failureOf(outcome, host);
+  }
+
   const isRefusal = (o: Outcome<unknown>) =>
     !o.ok && o.kind === 'http' && (o.status === 400 || o.status === 413 || o.status === 422);
   const isUnauthorized = (o: Outcome<unknown>) => !o.ok && o.kind === 'http' && o.status === 401;
@@ -218,7 +234,7 @@ export function createVoteSync(env: VoteSyncEnv) {
 
   async function register(url: string, http: SyncHttp, host: string) {
     const challenge = await http.challenge();
-    if (!challenge.ok) throw failureOf(challenge, host);
+    if (!challenge.ok) throw joinFailureOf(challenge, host);
     let altcha: string;
     try {
       altcha = await env.solve(challenge.value);
@@ -229,7 +245,7 @@ export function createVoteSync(env: VoteSyncEnv) {
       );
     }
     const registered = await http.register(altcha);
-    if (!registered.ok) throw failureOf(registered, host);
+    if (!registered.ok) throw joinFailureOf(registered, host);
     return saveInstall(url, registered.value);
   }
 
@@ -237,7 +253,7 @@ export function createVoteSync(env: VoteSyncEnv) {
     const renewed = await http.renew(creds.token);
     if (renewed.ok) return saveInstall(url, renewed.value);
     if (isUnauthorized(renewed)) return register(url, http, host);
-    throw failureOf(renewed, host);
+    throw joinFailureOf(renewed, host);
   }
 
   /** Makes the ledger's cursor count this install's acknowledgements (from 0 for a new one). */

@@ -445,6 +445,18 @@ describe('vote sync: the install', () => {
     expect(bg.alarm.at).not.toBeNull();
   });
 
+  test('a refused sign-up (an expired puzzle, 403) is retried like an outage, not as a refused vote', async () => {
+    const bg = background();
+    bg.service.failNext(undefined, () => ({ status: 403, code: 'bad_proof' }));
+    const state = await bg.vote(SMOL);
+    expect(state.sync.state === 'waiting' && state.sync.problem).toMatch(
+      /turned down Glimpse's sign-up [(]HTTP 403[)]/,
+    );
+    expect(bg.nextAlarm()).toBe(bg.clock.now + backoffDelay(1, 0.5));
+    await bg.sync.kick('online');
+    expect((await bg.votes.get()).sync).toEqual({ state: 'counted' });
+  });
+
   test('a new service gets its own install and the whole ledger; switching back reuses the first', async () => {
     const bg = background();
     await bg.vote(SMOL);
