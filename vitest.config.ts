@@ -23,6 +23,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'server',
+          include: ['server/tests/**/*.test.ts'],
+          environment: 'node',
+          // One embedded PostgreSQL for the project; each suite makes its own database in it.
+          globalSetup: ['server/tests/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         resolve: { alias: { '@': resolve(import.meta.dirname) } },
         test: {
           name: 'e2e',
