@@ -1,7 +1,7 @@
 import {
   createServer,
-  type IncomingMessage,
   request as httpRequest,
+  type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
@@ -23,6 +23,8 @@ export interface ProxiedRequest {
   status: number | null;
   /** True when the proxy answered itself (an injected fault). */
   injected: boolean;
+  /** The answer's Retry-After header, when it had one. */
+  retryAfter: string | null;
 }
 
 export interface InjectedAnswer {
@@ -59,6 +61,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   function inject(res: ServerResponse, entry: ProxiedRequest, answer: InjectedAnswer) {
     entry.status = answer.status;
     entry.injected = true;
+    entry.retryAfter = answer.headers?.['Retry-After'] ?? null;
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(JSON.stringify({ error: { code: answer.code, message: `injected ${answer.code}` } }));
   }
@@ -71,6 +74,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       at: Date.now(),
       status: null,
       injected: false,
+      retryAfter: null,
     };
     log.push(entry);
     const rule = rules.find((r) => r.path === path && r.times > 0);
@@ -90,6 +94,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       },
       (answer) => {
         entry.status = answer.statusCode ?? null;
+        const retryAfter = answer.headers['retry-after'];
+        entry.retryAfter = typeof retryAfter === 'string' ? retryAfter : null;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         answer.once('error', () => res.destroy());

@@ -41,7 +41,9 @@ export class OptionsPage {
   }
 
   async setDeviceOnly(on: boolean): Promise<void> {
-    await this.page.getByRole('checkbox', { name: 'Keep my vote on this device only' }).setChecked(on);
+    await this.page
+      .getByRole('checkbox', { name: 'Keep my vote on this device only' })
+      .setChecked(on);
     await this.saved();
   }
 
