@@ -84,6 +84,8 @@ const FIREFOX_SETTINGS = {
  * transformers.js flow beside Glimpse's engine. It goes to its own folder and never ships.
  */
 const BENCH_BUILD = process.env.GLIMPSE_BENCH === '1';
+/** `npm run demo` builds against its own local vote service, into its own folder. */
+const DEMO_BUILD = process.env.GLIMPSE_DEMO === '1';
 
 /**
  * The vote service this build syncs with, from GLIMPSE_VOTE_SERVICE_URL (e.g.
@@ -105,7 +107,7 @@ function voteServiceUrlFromEnv(value: string | undefined): string {
 const VOTE_SERVICE_URL = voteServiceUrlFromEnv(process.env.GLIMPSE_VOTE_SERVICE_URL);
 
 export default defineConfig({
-  ...(BENCH_BUILD ? { outDir: '.output/bench' } : {}),
+  ...(BENCH_BUILD ? { outDir: '.output/bench' } : DEMO_BUILD ? { outDir: '.output/demo' } : {}),
   hooks: {
     'entrypoints:found': (_wxt, infos) => {
       if (!BENCH_BUILD) return;

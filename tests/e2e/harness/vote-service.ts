@@ -11,6 +11,19 @@ import { preparePgliteTemplate } from '../../../server/tests/support/pglite-temp
 import type { VoteLedger } from '../../../src/verdicts/vote-ledger';
 import type { Installs } from '../../../src/verdicts/vote-sync-storage';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
+import { recordFigure } from './figures';
+
+/** How long the service takes to start and stop here, recorded (not asserted) for the notes. */
+const serviceTimings: { spawnMs: number[]; stopMs: number[] } = { spawnMs: [], stopMs: [] };
+async function timed<T>(into: number[], work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    into.push(Math.round(performance.now() - start));
+    recordFigure('vote-service-e2e', serviceTimings);
+  }
+}
 
 /**
  * The real vote service (`npm run server`, server/main.ts) as a child process on a random
@@ -52,11 +65,13 @@ export async function startTestVoteService(
   cpSync(template, dataDir, { recursive: true });
   const port = await freePort();
   const fullEnv = { ...TEST_ENV, ...env, GLIMPSE_DATA_DIR: dataDir, PORT: String(port) };
-  let server: VoteServerProcess | null = await spawnVoteServer(fullEnv);
+  const spawn = () => timed(serviceTimings.spawnMs, () => spawnVoteServer(fullEnv));
+  let server: VoteServerProcess | null = await spawn();
   const proxy = await startFaultProxy(server.url);
 
   const stop = async () => {
-    await server?.stop();
+    const running = server;
+    if (running) await timed(serviceTimings.stopMs, () => running.stop());
     server = null;
   };
   return {
@@ -69,7 +84,7 @@ export async function startTestVoteService(
       server = null;
     },
     async start() {
-      if (!server) server = await spawnVoteServer(fullEnv);
+      if (!server) server = await spawn();
     },
     async stopAndCheck(acknowledged) {
       await stop();
