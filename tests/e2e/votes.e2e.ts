@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
 import type { ExtensionBrowser } from '../../scripts/lib/chromium';
 import { freePort } from '../../scripts/lib/free-port';
+import type { IntegrityReport } from '../../server/db/integrity';
 import { solveAltcha } from '../../src/verdicts/altcha-solver';
 import { startFaultProxy } from '../support/fault-proxy';
 import { artifactPath } from './harness/artifacts';
@@ -56,6 +57,26 @@ async function registerDirectly(url: string): Promise<void> {
 async function voteAndWaitCounted(popup: PopupPage, tool: string): Promise<void> {
   await popup.voteButton(tool).click();
   await popup.voteStatus.filter({ hasText: COUNTED }).waitFor({ timeout: 20_000 });
+}
+
+/**
+ * The service's database, checked from its events up: every event stored once, every
+ * acknowledged one there, the ballot the newest event, and one SkyPilot ballot counted.
+ */
+function expectEveryVoteOnce(report: IntegrityReport, storedEvents: number): void {
+  expect(report).toMatchObject({
+    ok: true,
+    storedEvents,
+    duplicateEvents: 0,
+    lostEvents: 0,
+    wrongBallots: 0,
+    doubleCounted: 0,
+    undercounted: 0,
+  });
+  expect(report.counters).toEqual({
+    counts: { 'smolvlm2-2b': 0, 'skypilot-research-agents': 1 },
+    total: 1,
+  });
 }
 
 const communityOf = async (popup: PopupPage) => [
@@ -142,18 +163,7 @@ describe('community votes through the real vote service', () => {
       expect(await popup.syncProblem.count()).toBe(0);
 
       const votes = await extensionVotes(browser.serviceWorker);
-      const report = await service.stopAndCheck(acknowledgedEvents(votes));
-      expect(report).toMatchObject({
-        ok: true,
-        storedEvents: 2,
-        duplicateEvents: 0,
-        lostEvents: 0,
-        doubleCounted: 0,
-      });
-      expect(report.counters).toEqual({
-        counts: { 'smolvlm2-2b': 0, 'skypilot-research-agents': 1 },
-        total: 1,
-      });
+      expectEveryVoteOnce(await service.stopAndCheck(acknowledgedEvents(votes)), 2);
     },
     SERVICE_TEST_TIMEOUT_MS,
   );
@@ -194,21 +204,8 @@ describe('community votes through the real vote service', () => {
       const acknowledged = acknowledgedEvents(after);
       // Those acknowledged before the kill are among them, for the same install.
       expect(acknowledged.slice(0, ackedAtKill.length)).toEqual(ackedAtKill);
-      const report = await service.stopAndCheck(acknowledged);
-      expect(report).toMatchObject({
-        ok: true,
-        storedEvents: 150,
-        duplicateEvents: 0,
-        lostEvents: 0,
-        wrongBallots: 0,
-        doubleCounted: 0,
-        undercounted: 0,
-      });
       // The last of 150 alternating votes is SkyPilot's.
-      expect(report.counters).toEqual({
-        counts: { 'smolvlm2-2b': 0, 'skypilot-research-agents': 1 },
-        total: 1,
-      });
+      expectEveryVoteOnce(await service.stopAndCheck(acknowledged), 150);
     },
     SERVICE_TEST_TIMEOUT_MS,
   );
