@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LOCK_FILE_NAME } from '../../db/lock-file';
 import { MIGRATIONS_FOLDER } from '../../db/migrations-folder';
@@ -29,8 +29,15 @@ function templateKey(): string {
  * tests/.cache and copied by each suite.
  */
 export async function preparePgliteTemplate(): Promise<string> {
-  const folder = join(CACHE, `pglite-template-${templateKey()}`);
+  const name = `pglite-template-${templateKey()}`;
+  const folder = join(CACHE, name);
   if (existsSync(join(folder, 'pglite'))) return folder;
+  mkdirSync(CACHE, { recursive: true });
+  // Templates of older migrations are no use any more.
+  for (const entry of readdirSync(CACHE)) {
+    if (entry.startsWith('pglite-template-'))
+      rmSync(join(CACHE, entry), { recursive: true, force: true });
+  }
   const draft = `${folder}.draft-${process.pid}`;
   rmSync(draft, { recursive: true, force: true });
   const db = await openPglite(draft);
