@@ -2,7 +2,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { rateLimiter } from 'hono-rate-limiter';
+import { type RateLimitInfo, rateLimiter } from 'hono-rate-limiter';
 import * as v from 'valibot';
 import { TOOL_IDS } from '../src/verdicts/comparison';
 import {
@@ -42,7 +42,7 @@ export interface AppDeps {
   now: () => number;
 }
 
-export type AppEnv = { Variables: { installId: string } };
+export type AppEnv = { Variables: { installId: string; rateLimit: RateLimitInfo } };
 
 const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-zA-Z0-9.-]+$/;
 
@@ -140,7 +140,7 @@ const notRegistered = () =>
     CHALLENGE_HEADER,
   );
 
-/** 429 with Retry-After (set by hono-rate-limiter) and a sentence. */
+/** 429 with Retry-After (when the window resets) and a sentence. */
 function limit(
   windowMs: number,
   max: number,
@@ -151,9 +151,12 @@ function limit(
     windowMs,
     limit: max,
     keyGenerator,
-    standardHeaders: 'draft-6',
+    // No RateLimit-* headers on every answer: they cost a sync a tenth of its time here.
+    standardHeaders: false,
     handler: (c) => {
-      const retryAfter = c.res.headers.get('Retry-After') ?? String(Math.ceil(windowMs / 1000));
+      const resetAt = c.get('rateLimit')?.resetTime?.getTime();
+      const seconds = resetAt ? Math.ceil((resetAt - Date.now()) / 1000) : windowMs / 1000;
+      const retryAfter = String(Math.max(1, Math.ceil(seconds)));
       c.header('Retry-After', retryAfter);
       return c.json(
         errorBody('rate_limited', `Too many ${what}; try again in ${retryAfter} seconds.`),
@@ -167,17 +170,26 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { db, tokens, pow, batcher, tallyCache, limits, now } = deps;
   const app = new Hono<AppEnv>();
 
-  const sizeLimit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) =>
-      c.json(
-        errorBody(
-          'body_too_large',
-          `The request body is larger than ${MAX_BODY_BYTES} bytes; send fewer events per sync.`,
-        ),
-        413,
+  const tooLarge = (c: Context) =>
+    c.json(
+      errorBody(
+        'body_too_large',
+        `The request body is larger than ${MAX_BODY_BYTES} bytes; send fewer events per sync.`,
       ),
-  });
+      413,
+    );
+  const streamedLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  // With a Content-Length (every fetch sends one) the header decides, and the body is then read
+  // straight from the socket; only a chunked body goes through bodyLimit's stream (the stream
+  // costs about as much CPU as the rest of a sync).
+  const sizeLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > MAX_BODY_BYTES) return tooLarge(c);
+      return next();
+    }
+    return streamedLimit(c, next);
+  };
   // Per process: several processes each allow this much (see the README).
   const challengeLimit = limit(
     limits.registrationWindowMs,
@@ -339,7 +351,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         error.status,
       );
     }
-    console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    // One line, without the SQL or its parameters (drizzle wraps the driver's error).
+    const reason = error.cause instanceof Error ? error.cause.message : error.message;
+    console.error(`${c.req.method} ${c.req.path} failed: ${reason}`);
     return errorResponse(c, unavailable());
   });
 

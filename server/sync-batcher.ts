@@ -50,7 +50,13 @@ export function createSyncBatcher(
   const drain = async () => {
     running = true;
     try {
-      while (queue.length > 0) await run(queue.splice(0, maxPerTransaction));
+      while (queue.length > 0) {
+        await run(queue.splice(0, maxPerTransaction));
+        // Under load, let the requests whose bytes arrived meanwhile reach the queue before the
+        // next transaction starts (PGlite runs synchronously and holds the event loop while it
+        // works); otherwise each transaction would carry only the one or two already parsed.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     } finally {
       running = false;
       markIdle();

@@ -20,12 +20,15 @@ interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-function startProcess(env: Record<string, string>): {
+function startProcess(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): {
   child: ChildProcess;
   exited: Promise<Exit>;
   output: () => string;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd: REPO,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,13 +48,14 @@ function startProcess(env: Record<string, string>): {
 
 /**
  * The real vote service (`server/main.ts`) as a child process on a free loopback port, for
- * tests and the bench that must stop, kill or restart it. `env` adds to the process's own.
+ * tests and the bench that must stop, kill or restart it. `env` adds to the process's own;
+ * `nodeArgs` go to node (e.g. `--cpu-prof`).
  */
 export async function spawnVoteServer(
   env: Record<string, string>,
-  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+  { timeoutMs = 60_000, nodeArgs = [] }: { timeoutMs?: number; nodeArgs?: readonly string[] } = {},
 ): Promise<VoteServerProcess> {
-  const { child, exited, output } = startProcess(env);
+  const { child, exited, output } = startProcess(env, nodeArgs);
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

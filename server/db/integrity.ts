@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { TOOL_IDS } from '../../src/verdicts/comparison';
 import type { Tally } from '../../src/verdicts/vote-ledger';
-import type { SqlRunner } from './database';
+import type { Database, SqlRunner } from './database';
 import { installs, tally, voteEvents } from './schema';
 import { tallyFromRows } from './votes-store';
 
@@ -32,9 +32,20 @@ export interface IntegrityReport {
  * acknowledged event stored, each ballot the newest event of its install, and the counters
  * equal to the live ballots. Tests and the bench run it after their load.
  */
-export async function checkIntegrity(
-  db: SqlRunner,
+export function checkIntegrity(
+  db: Database,
   acknowledged: readonly AcknowledgedEvent[] = [],
+): Promise<IntegrityReport> {
+  // One snapshot for every count, so syncs committing meanwhile cannot skew one against another.
+  return db.transaction(async (tx) => {
+    await tx.rows(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
+    return check(tx, acknowledged);
+  });
+}
+
+async function check(
+  db: SqlRunner,
+  acknowledged: readonly AcknowledgedEvent[],
 ): Promise<IntegrityReport> {
   const [events] = await db.rows<{ stored: unknown; distinct_events: unknown }>(sql`
     SELECT count(*) AS stored, count(DISTINCT (install_id, event_id)) AS distinct_events

@@ -25,6 +25,12 @@ export const installs = pgTable('installs', {
   /** The (at, event id) of the event the ballot comes from, for last-writer-wins. */
   ballotAt: bigint('ballot_at', { mode: 'number' }),
   ballotEventId: text('ballot_event_id'),
+  /**
+   * The ballot's choice before its last move. A sync sets it from the row it updates, which
+   * under concurrency is the latest committed version of the row, so the move's effect on the
+   * tally is known exactly (RETURNING gives only the new values before PostgreSQL 18).
+   */
+  ballotPreviousChoice: text('ballot_previous_choice'),
 });
 
 /** Every event a client sent, stored once: a retried batch inserts nothing new. */

@@ -87,90 +87,120 @@ export interface SyncBatchResult extends TallySnapshot {
 }
 
 /**
- * Applies several sync requests in one transaction (a group commit):
- * 1. lock the installs' rows, in id order (so concurrent batches cannot deadlock);
- * 2. insert every event, ON CONFLICT (install_id, event_id) DO NOTHING, so a retry adds nothing;
- * 3. move each install's ballot to its newest inserted event, only if that is newer by (at, id);
- * 4. apply the ballots' moves to the tally counters, after taking the version row's lock.
- * Nothing is acknowledged before this transaction commits.
+ * Applies several sync requests at once (a group commit), in one statement, so one round trip
+ * and one commit serve them all:
+ * 1. lock the installs' rows in id order (concurrent batches cannot deadlock), which also
+ *    tells which installs exist;
+ * 2. insert every event, ON CONFLICT (install_id, event_id) DO NOTHING: a retry adds nothing;
+ * 3. move each install's ballot to its newest inserted event, only if that is newer by (at, id).
+ *    The comparison and ballot_previous_choice read the row being updated, which PostgreSQL
+ *    re-reads at its latest committed version when another transaction changed it meanwhile
+ *    (READ COMMITTED), so concurrent processes cannot lose a move;
+ * 4. if any ballot moved: bump the version row, then add the moves to every tool's counter
+ *    (in that order, after the installs), and return the new counts.
+ * Nothing is acknowledged before the statement has committed.
  */
 export async function applySyncBatch(
-  db: Database,
+  db: SqlRunner,
   work: readonly SyncWork[],
 ): Promise<SyncBatchResult> {
-  const installIds = [...new Set(work.map((w) => w.installId))].sort();
-  return db.transaction(async (tx) => {
-    const locked = await tx.rows<{ id: string }>(sql`
-      SELECT ${installs.id} AS id FROM ${installs}
-      WHERE ${installs.id} = ANY(${sql.param(installIds)}::text[])
-      ORDER BY ${installs.id} COLLATE "C"
-      FOR UPDATE`);
-    const known = new Set(locked.map((row) => row.id));
-
-    const eventInstall: string[] = [];
-    const eventId: string[] = [];
-    const eventAt: number[] = [];
-    const eventChoice: (string | null)[] = [];
-    for (const { installId, events } of work) {
-      if (!known.has(installId)) continue;
-      for (const event of events) {
-        eventInstall.push(installId);
-        eventId.push(event.id);
-        eventAt.push(event.at);
-        eventChoice.push(event.choice);
-      }
+  const installIds = [...new Set(work.map((w) => w.installId))];
+  const eventInstall: string[] = [];
+  const eventId: string[] = [];
+  const eventAt: number[] = [];
+  const eventChoice: (string | null)[] = [];
+  for (const { installId, events } of work) {
+    for (const event of events) {
+      eventInstall.push(installId);
+      eventId.push(event.id);
+      eventAt.push(event.at);
+      eventChoice.push(event.choice);
     }
+  }
+  const rows = await db.rows<{
+    kind: 'known' | 'version' | 'count';
+    name: string | null;
+    value: unknown;
+  }>(sql`
+    WITH locked AS (
+      SELECT id FROM ${installs}
+      WHERE id = ANY(${sql.param(installIds)}::text[])
+      ORDER BY id COLLATE "C"
+      FOR UPDATE
+    ), inserted AS (
+      INSERT INTO ${voteEvents} (install_id, event_id, at, choice)
+      SELECT e.install_id, e.event_id, e.at, e.choice
+      FROM unnest(
+        ${sql.param(eventInstall)}::text[], ${sql.param(eventId)}::text[],
+        ${sql.param(eventAt)}::bigint[], ${sql.param(eventChoice)}::text[]
+      ) WITH ORDINALITY AS e(install_id, event_id, at, choice, position)
+      WHERE e.install_id IN (SELECT id FROM locked)
+      ORDER BY e.position
+      ON CONFLICT DO NOTHING
+      RETURNING install_id, event_id, at, choice
+    ), newest AS (
+      SELECT DISTINCT ON (install_id) install_id, event_id, at, choice
+      FROM inserted
+      ORDER BY install_id, at DESC, event_id COLLATE "C" DESC
+    ), moved AS (
+      UPDATE ${installs} AS i
+      SET ballot_previous_choice = i.ballot_choice,
+          ballot_choice = n.choice, ballot_at = n.at, ballot_event_id = n.event_id
+      FROM newest AS n
+      WHERE i.id = n.install_id
+        AND (i.ballot_at IS NULL
+          OR (n.at, n.event_id COLLATE "C") > (i.ballot_at, i.ballot_event_id COLLATE "C"))
+      RETURNING i.ballot_previous_choice AS before, i.ballot_choice AS after
+    ), deltas AS (
+      SELECT choice, sum(change) AS change FROM (
+        SELECT before AS choice, -1 AS change FROM moved
+        WHERE before IS NOT NULL AND before IS DISTINCT FROM after
+        UNION ALL
+        SELECT after, 1 FROM moved
+        WHERE after IS NOT NULL AND before IS DISTINCT FROM after
+      ) AS each_move
+      GROUP BY choice
+      HAVING sum(change) <> 0
+    ), bumped AS (
+      INSERT INTO ${tallyVersion} (id, version)
+      SELECT 1, 1 WHERE EXISTS (SELECT 1 FROM deltas)
+      ON CONFLICT (id) DO UPDATE SET version = ${tallyVersion}.version + 1
+      RETURNING version
+    ), counted AS (
+      -- Every tool's row (zero for the unchanged), so the new counts come back whole; the
+      -- join on bumped makes the version row's lock come first.
+      INSERT INTO ${tally} (choice, votes)
+      SELECT tool.choice, coalesce(d.change, 0)
+      FROM bumped, unnest(${sql.param([...TOOL_IDS].sort())}::text[]) AS tool(choice)
+      LEFT JOIN deltas AS d ON d.choice = tool.choice
+      ORDER BY tool.choice
+      ON CONFLICT (choice) DO UPDATE SET votes = ${tally}.votes + excluded.votes
+      RETURNING choice, votes
+    )
+    SELECT 'known' AS kind, id AS name, NULL::bigint AS value FROM locked
+    UNION ALL
+    SELECT 'version', NULL, coalesce(
+      (SELECT version FROM bumped),
+      (SELECT version FROM ${tallyVersion} WHERE id = 1),
+      0)
+    UNION ALL
+    SELECT 'count', choice, votes FROM counted
+    UNION ALL
+    SELECT 'count', choice, votes FROM ${tally} WHERE NOT EXISTS (SELECT 1 FROM counted)`);
 
-    if (eventId.length > 0) {
-      const moves = await tx.rows<{ before: string | null; after: string | null }>(sql`
-        WITH inserted AS (
-          INSERT INTO ${voteEvents} (install_id, event_id, at, choice)
-          SELECT * FROM unnest(
-            ${sql.param(eventInstall)}::text[], ${sql.param(eventId)}::text[],
-            ${sql.param(eventAt)}::bigint[], ${sql.param(eventChoice)}::text[])
-          ON CONFLICT DO NOTHING
-          RETURNING install_id, event_id, at, choice
-        ), newest AS (
-          SELECT DISTINCT ON (install_id) install_id, event_id, at, choice
-          FROM inserted
-          ORDER BY install_id, at DESC, event_id COLLATE "C" DESC
-        )
-        UPDATE ${installs} AS i
-        SET ballot_choice = n.choice, ballot_at = n.at, ballot_event_id = n.event_id
-        FROM newest AS n, ${installs} AS old
-        WHERE i.id = n.install_id AND old.id = n.install_id
-          AND (old.ballot_at IS NULL
-            OR (n.at, n.event_id COLLATE "C") > (old.ballot_at, old.ballot_event_id COLLATE "C"))
-        RETURNING old.ballot_choice AS before, i.ballot_choice AS after`);
-
-      const delta = new Map<string, number>();
-      for (const { before, after } of moves) {
-        if (before === after) continue;
-        if (before !== null) delta.set(before, (delta.get(before) ?? 0) - 1);
-        if (after !== null) delta.set(after, (delta.get(after) ?? 0) + 1);
-      }
-      const changed = [...delta].filter(([, d]) => d !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
-      if (changed.length > 0) {
-        // The version row first: every batch takes it before the counters, in one order.
-        await tx.rows(sql`
-          INSERT INTO ${tallyVersion} (id, version) VALUES (1, 1)
-          ON CONFLICT (id) DO UPDATE SET version = ${tallyVersion}.version + 1`);
-        await tx.rows(sql`
-          INSERT INTO ${tally} (choice, votes)
-          SELECT * FROM unnest(
-            ${sql.param(changed.map(([choice]) => choice))}::text[],
-            ${sql.param(changed.map(([, d]) => d))}::bigint[])
-          ON CONFLICT (choice) DO UPDATE SET votes = ${tally}.votes + excluded.votes`);
-      }
-    }
-
-    const snapshot = await readTally(tx);
-    const outcomes: SyncOutcome[] = work.map(({ installId, events }) => {
-      const last = events.at(-1);
-      return known.has(installId) && last
-        ? { stored: true, ackedThrough: last.id }
-        : { stored: false };
-    });
-    return { ...snapshot, outcomes };
+  const known = new Set<string>();
+  const counts: { choice: string | null; votes: unknown }[] = [];
+  let version = 0;
+  for (const row of rows) {
+    if (row.kind === 'known' && row.name !== null) known.add(row.name);
+    else if (row.kind === 'version') version = Number(row.value);
+    else if (row.kind === 'count') counts.push({ choice: row.name, votes: row.value });
+  }
+  const outcomes: SyncOutcome[] = work.map(({ installId, events }) => {
+    const last = events.at(-1);
+    return known.has(installId) && last
+      ? { stored: true, ackedThrough: last.id }
+      : { stored: false };
   });
+  return { version, tally: tallyFromRows(counts), outcomes };
 }
