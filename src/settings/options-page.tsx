@@ -99,7 +99,8 @@ function SourceSection({ model }: Props) {
       </label>
       <p id="mirror-help" class="help">
         Files are fetched as <code>{'<host>/<model id>/resolve/main/<file>'}</code>, as from the
-        Hub. This download is the only thing Glimpse ever sends over the network.
+        Hub. Besides vote syncs (below), this download is the only thing Glimpse sends over the
+        network.
       </p>
       <p id="mirror-error" class="error" role="alert">
         {model.mirrorError.value}
@@ -228,6 +229,53 @@ function StorageSection({ model }: Props) {
   );
 }
 
+function VotesSection({ model }: Props) {
+  const { serviceUrl, deviceOnly } = model.voteSettings.value;
+  const fallback = model.defaultVoteServiceUrl.value;
+  return (
+    <fieldset>
+      <legend>Community votes</legend>
+      <label class="choice">
+        <input
+          type="checkbox"
+          name="device-only"
+          checked={deviceOnly}
+          onChange={(e) => void model.setDeviceOnly(e.currentTarget.checked)}
+        />
+        <span>Keep my vote on this device only</span>
+      </label>
+      <p class="help" id="vote-sync-help">
+        A sync sends the vote service this install's id, the tool you picked and when you picked it,
+        nothing else. With this switch on, Glimpse never contacts the vote service.
+      </p>
+      <label class="field">
+        <span>
+          Vote service address{' '}
+          <small>
+            {fallback
+              ? `(empty: this build's service, ${fallback})`
+              : '(this build has none: empty keeps votes on this device)'}
+          </small>
+        </span>
+        <input
+          type="url"
+          name="vote-service"
+          placeholder={fallback ?? 'https://votes.example.org'}
+          defaultValue={serviceUrl ?? ''}
+          key={serviceUrl ?? ''}
+          disabled={deviceOnly}
+          aria-invalid={model.voteUrlError.value ? 'true' : 'false'}
+          aria-describedby="vote-sync-help vote-service-error"
+          onChange={(e) => model.setVoteServiceUrl(e.currentTarget.value)}
+        />
+      </label>
+      <p id="vote-service-error" class="error" role="alert">
+        {model.voteUrlError.value}
+      </p>
+    </fieldset>
+  );
+}
+
 export function OptionsPage({ model }: Props) {
   if (!model.loaded.value) return <main class="options">Loading settings…</main>;
   return (
@@ -238,6 +286,7 @@ export function OptionsPage({ model }: Props) {
       <SourceSection model={model} />
       <PerformanceSection model={model} />
       <StorageSection model={model} />
+      <VotesSection model={model} />
       <p class="status-text" role="status" data-testid="save-status">
         {model.error.value ?? (model.saveState.value === 'saved' ? 'Saved.' : '')}
       </p>

@@ -27,7 +27,16 @@ export function ToolCard({ card, pending, onChoose }: ToolCardProps) {
         </div>
         <div>
           <dt>Community</dt>
-          <dd data-stat="community">{formatPercent(card.communityPercent)}</dd>
+          <dd
+            data-stat="community"
+            title={
+              card.communityKnown
+                ? `${card.communityVotes} of ${card.communityTotal} community votes`
+                : 'Not known until Glimpse reaches the vote service'
+            }
+          >
+            {card.communityKnown ? formatPercent(card.communityPercent) : '…'}
+          </dd>
         </div>
         <div>
           <dt>Entry</dt>

@@ -36,7 +36,7 @@ export function VerdictPopup({ data, model, device, optionsUrl }: VerdictPopupPr
       <p class="pricing-read">
         <strong>Pricing read:</strong> {model.pricing}
       </p>
-      <VotePanel data={data} model={model} />
+      <VotePanel model={model} />
       <DeviceCard model={device} optionsUrl={optionsUrl} />
       <Scorecard data={data} />
     </main>
