@@ -25,6 +25,18 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'server',
+          include: ['server/tests/**/*.test.ts'],
+          environment: 'node',
+          // One embedded PostgreSQL for the project; each suite makes its own database in it.
+          globalSetup: ['server/tests/support/global-setup.ts'],
+          // Generous for a machine shared with other jobs; the suite takes seconds when it is not.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         resolve: { alias: { '@': resolve(import.meta.dirname) } },
         test: {
           name: 'e2e',

@@ -84,12 +84,33 @@ const FIREFOX_SETTINGS = {
  * transformers.js flow beside Glimpse's engine. It goes to its own folder and never ships.
  */
 const BENCH_BUILD = process.env.GLIMPSE_BENCH === '1';
+/** `npm run demo` builds against its own local vote service, into its own folder. */
+const DEMO_BUILD = process.env.GLIMPSE_DEMO === '1';
+
+/**
+ * The vote service this build syncs with, from GLIMPSE_VOTE_SERVICE_URL (e.g.
+ * https://votes.example.org). Without it the build is device-only until the user names a
+ * service in Options. A value that isn't an http(s) address fails the build, not the user.
+ */
+function voteServiceUrlFromEnv(value: string | undefined): string {
+  if (!value) return '';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`GLIMPSE_VOTE_SERVICE_URL is not a web address: ${value}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`GLIMPSE_VOTE_SERVICE_URL must start with https:// or http://, not ${value}`);
+  return url.href;
+}
+const VOTE_SERVICE_URL = voteServiceUrlFromEnv(process.env.GLIMPSE_VOTE_SERVICE_URL);
 
 export default defineConfig({
   // All UI text: src/i18n/locales/<locale>.json → _locales/<locale>/messages.json (src/i18n/).
   modules: ['@wxt-dev/i18n/module'],
   i18n: { localesDir: resolve(import.meta.dirname, 'src/i18n/locales') },
-  ...(BENCH_BUILD ? { outDir: '.output/bench' } : {}),
+  ...(BENCH_BUILD ? { outDir: '.output/bench' } : DEMO_BUILD ? { outDir: '.output/demo' } : {}),
   hooks: {
     'entrypoints:found': (_wxt, infos) => {
       if (!BENCH_BUILD) return;
@@ -102,6 +123,7 @@ export default defineConfig({
   },
   vite: () => ({
     plugins: [preact(), transformersOnOrtBuild(), noRemoteCode()],
+    define: { 'import.meta.env.GLIMPSE_VOTE_SERVICE_URL': JSON.stringify(VOTE_SERVICE_URL) },
     build: { chunkSizeWarningLimit: 2000 },
     // The engine's worker (entrypoints/offscreen/engine-worker.ts) loads transformers.js on the
     // ORT build its backend needs, by dynamic import: that takes an ES-module worker.
@@ -123,6 +145,8 @@ export default defineConfig({
       ...(browser === 'firefox' ? [] : ['offscreen']),
       'contextMenus', // "Ask Glimpse about this image" (Firefox's `menus`, same API)
       'scripting', // adds the panel to tabs opened before Glimpse was installed
+      // Retries a vote sync that failed (offline, service down) even after the worker slept.
+      'alarms',
       // "Continue in side panel": a conversation moves out of the page into Chrome's side panel.
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],

@@ -56,7 +56,9 @@ function translateOne(sentence: string): string | null {
     if (!match) continue;
     const values: Substitutions = {};
     template.names.forEach((name, i) => {
-      values[name] = localiseValue(match[i + 1] ?? '');
+      const value = match[i + 1] ?? '';
+      // A part can be a sentence of its own ("SwiftShader (software fallback adapter)").
+      values[name] = translateOne(value) ?? localiseValue(value);
     });
     const message = messageOf(`engine.${template.key}`);
     return message ? substitute(message, values) : null;

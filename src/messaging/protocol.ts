@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ToolIdSchema } from '@/src/verdicts/comparison';
-import type { VoteState } from '@/src/verdicts/vote-ledger';
+import type { VoteState } from '@/src/verdicts/vote-state';
 
 /**
  * The one protocol between Glimpse's contexts. Requests are validated on arrival:
@@ -182,6 +182,8 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('votes/get') }),
   v.object({ type: v.literal('votes/cast'), choice: ToolIdSchema }),
   v.object({ type: v.literal('votes/withdraw') }),
+  /** The popup opened: send the votes that wait and fetch a fresh community tally. */
+  v.object({ type: v.literal('votes/sync-now') }),
 ]);
 export type Request = v.InferOutput<typeof RequestSchema>;
 export type RequestType = Request['type'];
@@ -213,6 +215,7 @@ export interface ResponseMap {
   'votes/get': VoteState;
   'votes/cast': VoteState;
   'votes/withdraw': VoteState;
+  'votes/sync-now': { started: boolean };
 }
 export type ResponseFor<T extends RequestType> = ResponseMap[T];
 

@@ -2,6 +2,11 @@ import { computed, createModel, signal } from '@preact/signals';
 import * as v from 'valibot';
 import { plural, t } from '@/src/i18n/i18n';
 import type { BackendPreference, Dtype, ModelModule } from '@/src/messaging/protocol';
+import {
+  DEFAULT_VOTE_SETTINGS,
+  normalizeServiceUrl,
+  type VoteSettings,
+} from '@/src/verdicts/vote-settings';
 import { chooseBackend, type GpuProbe } from '@/src/vlm/backend';
 import { type CachedModel, deleteCachedModels, listCachedModels } from '@/src/vlm/model-cache';
 import {
@@ -14,6 +19,7 @@ import {
 } from '@/src/vlm/model-import';
 import { DEFAULT_MODEL_ID, HUB_HOST, isValidModelId, MODELS } from '@/src/vlm/model-registry';
 import { DEFAULT_SETTINGS, type GlimpseSettings, GlimpseSettingsSchema } from '@/src/vlm/settings';
+import { parseWebAddress, WEB_ADDRESS_HINT } from './web-address';
 
 export interface OptionsDeps {
   load(): Promise<GlimpseSettings>;
@@ -21,6 +27,12 @@ export interface OptionsDeps {
   caches: Pick<CacheStorage, 'open' | 'delete' | 'has'>;
   probeGpu(): Promise<GpuProbe>;
   confirm(question: string): boolean;
+  votes: {
+    load(): Promise<VoteSettings>;
+    save(settings: VoteSettings): Promise<void>;
+    /** The build's vote service, null for a device-only build. */
+    defaultServiceUrl: string | null;
+  };
 }
 
 export type FolderFile = { webkitRelativePath: string } & Blob;
@@ -36,6 +48,8 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
   const gpu = signal<GpuProbe | null>(null);
   const importMessage = signal<string | null>(null);
   const importing = signal(false);
+  const voteSettings = signal<VoteSettings>(DEFAULT_VOTE_SETTINGS);
+  const voteUrlError = signal<string | null>(null);
 
   const isCustom = computed(() => !MODELS.some((m) => m.id === settings.value.modelId));
   const backendNow = computed(() =>
@@ -50,6 +64,24 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     cached.value = await listCachedModels(deps.caches).catch(() => []);
   }
 
+  async function saving(write: () => Promise<void>) {
+    error.value = null;
+    saveState.value = 'saving';
+    try {
+      await write();
+      saveState.value = 'saved';
+    } catch {
+      saveState.value = 'idle';
+      error.value = t('options.saveFailed');
+    }
+  }
+
+  function updateVotes(patch: Partial<VoteSettings>) {
+    const next = { ...voteSettings.value, ...patch };
+    voteSettings.value = next;
+    return saving(() => deps.votes.save(next));
+  }
+
   async function update(patch: Partial<GlimpseSettings>) {
     const next = { ...settings.value, ...patch };
     const parsed = v.safeParse(GlimpseSettingsSchema, next);
@@ -58,19 +90,12 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
       return;
     }
     settings.value = parsed.output;
-    error.value = null;
-    saveState.value = 'saving';
-    try {
-      await deps.save(parsed.output);
-      saveState.value = 'saved';
-    } catch {
-      saveState.value = 'idle';
-      error.value = t('options.saveFailed');
-    }
+    await saving(() => deps.save(parsed.output));
   }
 
   void (async () => {
     settings.value = await deps.load();
+    voteSettings.value = await deps.votes.load();
     loaded.value = true;
     await refreshCache();
     gpu.value = await deps.probeGpu();
@@ -89,6 +114,9 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     backendNow,
     isCustom,
     importedModels,
+    voteSettings,
+    voteUrlError,
+    defaultVoteServiceUrl: computed(() => deps.votes.defaultServiceUrl),
     importMessage,
     importing,
     chooseModel: (modelId: string) => update({ modelId }),
@@ -102,15 +130,9 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
       void update({ modelId: id });
     },
     setMirror(url: string) {
-      const value = url.trim() || HUB_HOST;
-      let parsed: URL | null = null;
-      try {
-        parsed = new URL(value);
-      } catch {
-        parsed = null;
-      }
-      if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        mirrorError.value = t('options.badMirror');
+      const parsed = parseWebAddress(url.trim() || HUB_HOST);
+      if (!parsed) {
+        mirrorError.value = WEB_ADDRESS_HINT;
         return;
       }
       mirrorError.value = null;
@@ -121,6 +143,18 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
       return update({ remoteHost: HUB_HOST });
     },
     setBackend: (backend: BackendPreference) => update({ backend }),
+    /** Empty means the build's own service (or none). */
+    setVoteServiceUrl(text: string) {
+      const trimmed = text.trim();
+      const url = trimmed ? normalizeServiceUrl(trimmed) : null;
+      if (trimmed && !url) {
+        voteUrlError.value = WEB_ADDRESS_HINT;
+        return;
+      }
+      voteUrlError.value = null;
+      void updateVotes({ serviceUrl: url });
+    },
+    setDeviceOnly: (deviceOnly: boolean) => updateVotes({ deviceOnly }),
     setDtype(module: ModelModule, dtype: Dtype | 'default') {
       const overrides = { ...settings.value.dtypeOverrides };
       if (dtype === 'default') delete overrides[module];

@@ -236,6 +236,52 @@ function StorageSection({ model }: Props) {
   );
 }
 
+function VotesSection({ model }: Props) {
+  const { serviceUrl, deviceOnly } = model.voteSettings.value;
+  const fallback = model.defaultVoteServiceUrl.value;
+  return (
+    <fieldset>
+      <legend>{t('options.votes')}</legend>
+      <label class="choice">
+        <input
+          type="checkbox"
+          name="device-only"
+          checked={deviceOnly}
+          onChange={(e) => void model.setDeviceOnly(e.currentTarget.checked)}
+        />
+        <span>{t('options.deviceOnly')}</span>
+      </label>
+      <p class="help" id="vote-sync-help">
+        {t('options.syncHelp')}
+      </p>
+      <label class="field">
+        <span>
+          {t('options.voteService')}{' '}
+          <small>
+            {fallback
+              ? t('options.voteServiceFallback', { url: fallback })
+              : t('options.voteServiceNone')}
+          </small>
+        </span>
+        <input
+          type="url"
+          name="vote-service"
+          placeholder={fallback ?? 'https://votes.example.org'}
+          defaultValue={serviceUrl ?? ''}
+          key={serviceUrl ?? ''}
+          disabled={deviceOnly}
+          aria-invalid={model.voteUrlError.value ? 'true' : 'false'}
+          aria-describedby="vote-sync-help vote-service-error"
+          onChange={(e) => model.setVoteServiceUrl(e.currentTarget.value)}
+        />
+      </label>
+      <p id="vote-service-error" class="error" role="alert">
+        {model.voteUrlError.value}
+      </p>
+    </fieldset>
+  );
+}
+
 export function OptionsPage({ model }: Props) {
   if (!model.loaded.value) return <main class="options">{t('options.loading')}</main>;
   return (
@@ -246,6 +292,7 @@ export function OptionsPage({ model }: Props) {
       <SourceSection model={model} />
       <PerformanceSection model={model} />
       <StorageSection model={model} />
+      <VotesSection model={model} />
       <p class="status-text" role="status" data-testid="save-status">
         {model.error.value ?? (model.saveState.value === 'saved' ? t('options.saved') : '')}
       </p>

@@ -52,6 +52,7 @@ describe('the production build', () => {
       "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     );
     expect([...manifest.permissions].sort()).toEqual([
+      'alarms',
       'contextMenus',
       'offscreen',
       'scripting',

@@ -1,4 +1,4 @@
-import { t } from '@/src/i18n/i18n';
+import { plural, t } from '@/src/i18n/i18n';
 import { ExpandableText } from '@/src/ui/expandable-text';
 import { formatPercent } from '@/src/ui/percent';
 import type { ToolCardView } from '../verdict-model';
@@ -35,7 +35,18 @@ export function ToolCard({ card, pending, onChoose }: ToolCardProps) {
         </div>
         <div>
           <dt>{t('verdicts.community')}</dt>
-          <dd data-stat="community">{formatPercent(card.communityPercent)}</dd>
+          <dd
+            data-stat="community"
+            title={
+              card.communityKnown
+                ? plural('verdicts.communityVotes', card.communityTotal, {
+                    votes: card.communityVotes,
+                  })
+                : t('verdicts.communityUnknown')
+            }
+          >
+            {card.communityKnown ? formatPercent(card.communityPercent) : '…'}
+          </dd>
         </div>
         <div>
           <dt>{t('verdicts.entry')}</dt>

@@ -39,7 +39,7 @@ export function VerdictPopup({ data, model, device, optionsUrl }: VerdictPopupPr
       <p class="pricing-read">
         <strong>{t('verdicts.pricingRead')}</strong> {model.pricing}
       </p>
-      <VotePanel data={data} model={model} />
+      <VotePanel model={model} />
       <PageActions />
       <DeviceCard model={device} optionsUrl={optionsUrl} />
       <Scorecard data={data} />

@@ -42,10 +42,12 @@ describe('messages, plurals and numbers', () => {
   });
 
   test('plural forms by each language’s rules', () => {
-    expect([0, 1, 2].map((n) => plural('verdicts.tally', n))).toEqual([
-      'Community: 0 votes, counted on this device only until the Glimpse vote service launches.',
-      'Community: 1 vote, counted on this device only until the Glimpse vote service launches.',
-      'Community: 2 votes, counted on this device only until the Glimpse vote service launches.',
+    expect(
+      [0, 1, 2].map((n) => plural('verdicts.tallyService', n, { host: 'votes.example' })),
+    ).toEqual([
+      'Community: 0 votes on the Glimpse vote service (votes.example).',
+      'Community: 1 vote on the Glimpse vote service (votes.example).',
+      'Community: 2 votes on the Glimpse vote service (votes.example).',
     ]);
     useLocale('fr');
     // French counts 0 as singular, and has its own form for a million.

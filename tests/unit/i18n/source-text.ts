@@ -31,7 +31,8 @@ const looksLikeText = (text: string) => {
   );
 };
 export const sentence = (text: string) =>
-  /^\s*[\p{Lu}"“«]/u.test(text) && /\p{L}+\s+\p{L}+/u.test(text);
+  // A capital, an opening quote, or a placeholder first ("${host} didn't answer…").
+  /^\s*([\p{Lu}"“«]|\{\})/u.test(text) && /\p{L}+\s+\p{L}+/u.test(text);
 
 export function literalsIn(file: string): { kind: string; text: string }[] {
   const code = readFileSync(file, 'utf8');

@@ -1,0 +1,1 @@
+ALTER TABLE "installs" ADD COLUMN "ballot_previous_choice" text;
