@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { t, uiLocale } from '@/src/i18n/i18n';
 import { comparisonSource } from './comparison-source';
 
 export const TOOL_IDS = ['smolvlm2-2b', 'skypilot-research-agents'] as const;
@@ -71,13 +70,7 @@ export function formatSplit({ ship, skip }: ReviewerSplit): string {
   return `${ship}–${skip}`;
 }
 
-/** One plain sentence on the entry prices, derived from the data. */
-export function pricingRead(tools: readonly Tool[]): string {
-  const free = tools.filter((tool) => /^free$/i.test(tool.entryPrice));
-  if (free.length === tools.length) return t('verdicts.bothFree');
-  if (free.length === 0) return t('verdicts.noFree');
-  const names = new Intl.ListFormat(uiLocale(), { type: 'conjunction' }).format(
-    free.map((tool) => tool.name),
-  );
-  return t('verdicts.onlyFree', { tools: names });
+/** The tools with a free entry price, for the popup's pricing read (worded in the UI). */
+export function freeEntryTools(tools: readonly Tool[]): readonly Tool[] {
+  return tools.filter((t) => /^free$/i.test(t.entryPrice));
 }

@@ -1,10 +1,10 @@
 import { computed, createModel, signal } from '@preact/signals';
-import { uiLocale } from '@/src/i18n/i18n';
+import { t, uiLocale } from '@/src/i18n/i18n';
 import {
   type Comparison,
   formatSplit,
+  freeEntryTools,
   panelShipPercent,
-  pricingRead,
   reviewerSplit,
   type Tool,
   type ToolId,
@@ -40,6 +40,20 @@ export interface ToolCardView {
   communityVotes: number;
   communityTotal: number;
   picked: boolean;
+}
+
+/**
+ * One plain sentence on the entry prices, derived from the data, in the UI language. (The
+ * comparison module stays free of the UI's i18n: the vote service imports it too.)
+ */
+export function pricingRead(tools: readonly Tool[]): string {
+  const free = freeEntryTools(tools);
+  if (free.length === tools.length) return t('verdicts.bothFree');
+  if (free.length === 0) return t('verdicts.noFree');
+  const names = new Intl.ListFormat(uiLocale(), { type: 'conjunction' }).format(
+    free.map((tool) => tool.name),
+  );
+  return t('verdicts.onlyFree', { tools: names });
 }
 
 export const VerdictModel = createModel(

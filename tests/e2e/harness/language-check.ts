@@ -28,6 +28,8 @@ export function checkLanguageAndFit(
     // Words a German, French, Spanish, Japanese or Chinese UI would not contain.
     const ENGLISH =
       /\b(the|and|your|you|this|with|of|to|is|are|not|yet|from|for|image|images|answer|question|questions|vote|votes|settings|device|describe|copy|close|stop|ship|skip|page|here|what|which|when|nothing|loading|running)\b/i;
+    // A web address is not language ("https://votes.example.org").
+    const isAddress = (text: string) => /^[a-z][\w+.-]*:\/\/\S+$/i.test(text.trim());
     const ownText = (el: Element | null) =>
       !el?.closest('[data-content]') &&
       (el?.closest('[lang]')?.getAttribute('lang') ?? lang) === lang;
@@ -38,13 +40,13 @@ export function checkLanguageAndFit(
       const text = node.textContent?.trim() ?? '';
       if (!text || !ownText(node.parentElement)) continue;
       texts++;
-      if (ENGLISH.test(text)) english.push(text);
+      if (!isAddress(text) && ENGLISH.test(text)) english.push(text);
     }
     for (const el of root.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
       if (!ownText(el)) continue;
       for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
         const value = el.getAttribute(name);
-        if (value && ENGLISH.test(value)) english.push(`${name}="${value}"`);
+        if (value && !isAddress(value) && ENGLISH.test(value)) english.push(`${name}="${value}"`);
       }
     }
     if (ENGLISH.test(document.title)) english.push(`title: ${document.title}`);
