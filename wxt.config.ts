@@ -107,6 +107,9 @@ function voteServiceUrlFromEnv(value: string | undefined): string {
 const VOTE_SERVICE_URL = voteServiceUrlFromEnv(process.env.GLIMPSE_VOTE_SERVICE_URL);
 
 export default defineConfig({
+  // All UI text: src/i18n/locales/<locale>.json → _locales/<locale>/messages.json (src/i18n/).
+  modules: ['@wxt-dev/i18n/module'],
+  i18n: { localesDir: resolve(import.meta.dirname, 'src/i18n/locales') },
   ...(BENCH_BUILD ? { outDir: '.output/bench' } : DEMO_BUILD ? { outDir: '.output/demo' } : {}),
   hooks: {
     'entrypoints:found': (_wxt, infos) => {
@@ -130,8 +133,9 @@ export default defineConfig({
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   }),
   manifest: ({ browser }) => ({
-    name: 'Glimpse',
-    description: 'Ask any image on the web. Answers come from SmolVLM2 running on your device.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     ...(browser === 'firefox' ? { browser_specific_settings: FIREFOX_SETTINGS } : {}),
     permissions: [
       'storage', // votes, settings, engine status
@@ -163,11 +167,31 @@ export default defineConfig({
       // WebAssembly for onnxruntime-web; scripts only from the extension itself.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
-    action: { default_title: 'Glimpse' },
+    action: { default_title: '__MSG_extName__' },
+    // Rebindable at chrome://extensions/shortcuts (Firefox: about:addons → Manage Extension
+    // Shortcuts). Chrome's accelerator table uses Alt+Shift only with A, B, I and T; Ctrl+Shift
+    // with a letter is mostly taken by Chrome and Firefox; Ctrl+Alt is AltGr on many keyboards
+    // (Chrome refuses it); screen readers use Insert/CapsLock or Ctrl+Option. README
+    // "Accessibility" has the whole reasoning and the costs.
+    commands: {
+      'ask-about-image': {
+        suggested_key: { default: 'Alt+Shift+G' },
+        description: '__MSG_command_ask__',
+      },
+      // Alt+Shift+D ("describe"): not in Chrome's table either (Alt+D alone is the address bar).
+      'describe-page-images': {
+        suggested_key: { default: 'Alt+Shift+D' },
+        description: '__MSG_command_describe__',
+      },
+    },
     // Only the panel's page may be framed by web pages, and only at a per-session URL, so a page
     // cannot probe a fixed chrome-extension:// address to learn that Glimpse is installed.
     web_accessible_resources: [
-      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+      {
+        resources: ['panel.html', 'page-images.html'],
+        matches: ['<all_urls>'],
+        use_dynamic_url: true,
+      },
     ],
   }),
 });

@@ -1,6 +1,7 @@
 import '@/src/ui/theme.css';
 import '@/src/settings/options.css';
 import { render } from 'preact';
+import { markDocumentLanguage, t } from '@/src/i18n/i18n';
 import { OptionsModel } from '@/src/settings/options-model';
 import { OptionsPage } from '@/src/settings/options-page';
 import {
@@ -26,5 +27,7 @@ const model = new OptionsModel({
     defaultServiceUrl: buildServiceUrl(import.meta.env.GLIMPSE_VOTE_SERVICE_URL),
   },
 });
+markDocumentLanguage();
+document.title = t('options.pageTitle');
 const root = document.getElementById('app');
 if (root) render(<OptionsPage model={model} />, root);

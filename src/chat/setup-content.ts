@@ -1,7 +1,11 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { t } from '@/src/i18n/i18n';
 import { extensionUrl } from '@/src/messaging/extension-url';
 import type { Rect, RequestOf } from '@/src/messaging/protocol';
 import { serveRequests } from '@/src/messaging/runtime-rpc';
+import { pickImage, trackPointer } from '@/src/page/images-in-page';
+import { pageImagesHandlers } from '@/src/page/page-images-content';
+import { showNotice } from '@/src/page/page-overlays';
 import { findImageElement, imageSourceFor } from './image-source';
 import { offsetBy, PANEL_WIDTH, type Placement, placePanel } from './placement';
 import { trackRightClicks } from './right-click-tracker';
@@ -27,6 +31,7 @@ function imageRectInTop(request: RequestOf<'chat/open'>): () => Rect | null {
  */
 export function setupImageChat(ctx: ContentScriptContext): void {
   const rightClicks = trackRightClicks(document);
+  const pointer = trackPointer(window);
   const isTopFrame = window.top === window;
   let closeCurrent: (() => void) | null = null;
 
@@ -45,6 +50,30 @@ export function setupImageChat(ctx: ContentScriptContext): void {
         alt: (element?.getAttribute('alt') ?? '').trim().slice(0, 200),
       };
     },
+    'image/pick': async () => {
+      const picked = pickImage(document, pointer.last());
+      if (picked.kind === 'focus-in-frame') return { found: false, focusInFrame: true };
+      if (picked.kind === 'none') return { found: false };
+      const element = picked.image.element;
+      const srcUrl = element.currentSrc || element.src;
+      if (!srcUrl) return { found: false };
+      const source = await imageSourceFor(srcUrl);
+      return {
+        found: true,
+        srcUrl,
+        inspected: {
+          image: 'image' in source ? source.image : null,
+          ...('problem' in source ? { problem: source.problem } : {}),
+          rect: picked.image.rect,
+          alt: (element.getAttribute('alt') ?? '').trim().slice(0, 200),
+        },
+      };
+    },
+    'notice/show': async () => {
+      if (!isTopFrame) return { shown: false };
+      showNotice(t('notice.noImage'));
+      return { shown: true };
+    },
     'chat/open': async (request) => {
       if (!isTopFrame) return { opened: false };
       closeCurrent?.();
@@ -53,6 +82,17 @@ export function setupImageChat(ctx: ContentScriptContext): void {
       });
       return { opened: true };
     },
+    ...pageImagesHandlers(isTopFrame, (options) => {
+      closeCurrent?.();
+      const previousFocus = document.activeElement as HTMLElement | null;
+      closeCurrent = openExtensionFrame({
+        ...options,
+        onClosed: () => {
+          closeCurrent = null;
+          if (previousFocus?.isConnected && previousFocus !== document.body) previousFocus.focus();
+        },
+      });
+    }),
     'chat/close': async () => {
       if (!isTopFrame || !closeCurrent) return { closed: false };
       closeCurrent();
@@ -84,31 +124,52 @@ function frameStyle(placement: Placement): string {
 }
 
 /**
- * Places the panel's frame: an extension page in an iframe, in a closed shadow root so page
- * styles cannot reach it. The page sees a host element and an iframe it cannot look into.
+ * Places the panel's frame beside the image (or docked), restoring focus to where it was, or
+ * to the image, when it closes.
  */
 function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): () => void {
   const previousFocus = document.activeElement as HTMLElement | null;
   const measure = imageRectInTop(request);
-  const placement = (): Placement =>
-    placePanel(measure(), { width: innerWidth, height: innerHeight, scrollX, scrollY });
+  return openExtensionFrame({
+    hostName: 'glimpse-image-chat',
+    page: PANEL_PAGE,
+    title: t('frame.chat'),
+    placement: () =>
+      placePanel(measure(), { width: innerWidth, height: innerHeight, scrollX, scrollY }),
+    onClosed: () => {
+      restoreFocus(previousFocus, request.srcUrl);
+      onClosed();
+    },
+  });
+}
 
-  const host = document.createElement('glimpse-image-chat');
+/**
+ * Places one of Glimpse's pages in an iframe, in a closed shadow root so page styles cannot
+ * reach it. The page sees a host element and an iframe it cannot look into.
+ */
+export function openExtensionFrame(options: {
+  hostName: string;
+  page: string;
+  title: string;
+  placement: () => Placement;
+  onClosed: () => void;
+}): () => void {
+  const host = document.createElement(options.hostName);
   host.setAttribute('style', 'all: initial !important; display: contents !important');
   const shadow = host.attachShadow({ mode: 'closed' });
   const frame = document.createElement('iframe');
-  frame.src = extensionUrl(PANEL_PAGE);
-  frame.title = 'Glimpse: ask about this image';
+  frame.src = extensionUrl(options.page);
+  frame.title = options.title;
   frame.allow = 'clipboard-write';
   const place = () => {
-    const where = placement();
+    const where = options.placement();
     frame.setAttribute('style', frameStyle(where));
     frame.dataset.placement = where.mode;
   };
   place();
   shadow.append(frame);
   document.documentElement.append(host);
-  // The frame takes focus now, while it loads; it focuses its own question box when drawn.
+  // The frame takes focus now, while it loads; it focuses its own first control when drawn.
   frame.focus();
   addEventListener('resize', place);
 
@@ -119,8 +180,7 @@ function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): 
     removeEventListener('resize', place);
     // Removing the frame closes its port: the background cancels its work and frees memory.
     host.remove();
-    restoreFocus(previousFocus, request.srcUrl);
-    onClosed();
+    options.onClosed();
   };
 }
 

@@ -38,6 +38,40 @@ export interface InspectedImage {
   alt: string;
 }
 
+/** What a frame answers when asked which image the user is on (the keyboard command). */
+export type PickedImage =
+  | { found: true; srcUrl: string; inspected: InspectedImage }
+  /** Focus is inside a cross-origin frame: ask the frame that has focus. */
+  | { found: false; focusInFrame: true }
+  | { found: false; focusInFrame?: false };
+
+/** What asking about "the image I'm on" (keyboard command, popup button) came to. */
+export type PageActionOutcome = 'opened' | 'no-image' | 'unavailable';
+
+/** One image the page-images panel lists: where it is and what its alt says, not its bytes. */
+export interface PageImageInfo {
+  /** The content script's number for it, in page order, for this scan. */
+  index: number;
+  /** http(s) address for the thumbnail; '' for data: and blob: images (read on demand). */
+  srcUrl: string;
+  /** Its alt text as it is (a file name, "photo"...) or ''. */
+  alt: string;
+  width: number;
+  height: number;
+  inFrame: boolean;
+}
+
+/** The page-images panel's session: the tab's unlabelled, meaningful images. */
+export interface PageImagesSession {
+  tabId: number;
+  images: PageImageInfo[];
+  /** How many images the page has in all (top and same-origin frames). */
+  checked: number;
+}
+
+/** An image read for the engine, or the sentence saying why it can't be. */
+export type ImageRead = { image: ImageInput } | { problem: string };
+
 /** What the panel's frame gets from the background: the image, never from the page. */
 export interface PanelSession {
   /** The tab the panel is in (the side panel opens there). */
@@ -65,6 +99,40 @@ export const RequestSchema = v.variant('type', [
     type: v.literal('image/inspect'),
     srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
   }),
+  /**
+   * Background → a frame: which image is the user on? The focused image (or the one in the
+   * focused link), else the one under the pointer, else the largest on screen (keyboard command).
+   */
+  v.object({ type: v.literal('image/pick') }),
+  /** Background → the tab's top frame: show a short Glimpse notice; it names no page content. */
+  v.object({ type: v.literal('notice/show'), notice: v.picklist(['no-image']) }),
+  /** Popup → background: ask about the image the user is on in the current tab. */
+  v.object({ type: v.literal('page/ask-image') }),
+  /** Popup → background: describe the current tab's images. */
+  v.object({ type: v.literal('page/describe-images') }),
+  // ─── Describe this page's images. The panel frame asks the background, which asks the tab's
+  // top frame with the same message (content scripts never get runtime messages). ───
+  /** Background → top frame: list the page's images. */
+  v.object({ type: v.literal('page-images/scan') }),
+  /** Background → top frame: place the page-images panel's frame. */
+  v.object({ type: v.literal('page-images/open') }),
+  /** The page-images panel → background: my tab's list. */
+  v.object({ type: v.literal('page-images/session') }),
+  /** Panel → background → top frame: read image `index` for the engine. */
+  v.object({ type: v.literal('page-images/read'), index: v.pipe(v.number(), v.integer()) }),
+  /** Panel → background → top frame: scroll to image `index` and highlight it. */
+  v.object({ type: v.literal('page-images/reveal'), index: v.pipe(v.number(), v.integer()) }),
+  /**
+   * Panel → background → top frame, only while "add descriptions to the page" is on: offer
+   * this description to assistive technology beside image `index`.
+   */
+  v.object({
+    type: v.literal('page-images/annotate'),
+    index: v.pipe(v.number(), v.integer()),
+    text: v.pipe(v.string(), v.maxLength(4000)),
+  }),
+  /** Panel → background → top frame: take every description back out of the page. */
+  v.object({ type: v.literal('page-images/unannotate') }),
   // ─── The in-page panel: an extension page in a frame the content script places ───
   /**
    * Background → the tab's top frame: place the panel's frame beside this image. Carries no
@@ -123,6 +191,17 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
 export interface ResponseMap {
   'image/inspect': InspectedImage;
+  'image/pick': PickedImage;
+  'notice/show': { shown: boolean };
+  'page/ask-image': { outcome: PageActionOutcome };
+  'page/describe-images': { outcome: PageActionOutcome };
+  'page-images/scan': { images: PageImageInfo[]; checked: number };
+  'page-images/open': { opened: boolean };
+  'page-images/session': PageImagesSession | null;
+  'page-images/read': ImageRead;
+  'page-images/reveal': { shown: boolean };
+  'page-images/annotate': { added: boolean };
+  'page-images/unannotate': { removed: number };
   'chat/open': { opened: boolean };
   'chat/close': { closed: boolean };
   'panel/session': PanelSession | null;

@@ -1,5 +1,6 @@
 import { computed, createModel, signal } from '@preact/signals';
 import * as v from 'valibot';
+import { plural, t } from '@/src/i18n/i18n';
 import type { BackendPreference, Dtype, ModelModule } from '@/src/messaging/protocol';
 import {
   DEFAULT_VOTE_SETTINGS,
@@ -71,7 +72,7 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
       saveState.value = 'saved';
     } catch {
       saveState.value = 'idle';
-      error.value = "Glimpse couldn't save your settings. Try again.";
+      error.value = t('options.saveFailed');
     }
   }
 
@@ -85,7 +86,7 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     const next = { ...settings.value, ...patch };
     const parsed = v.safeParse(GlimpseSettingsSchema, next);
     if (!parsed.success) {
-      error.value = 'That setting was not saved: it is not valid.';
+      error.value = t('options.invalid');
       return;
     }
     settings.value = parsed.output;
@@ -122,7 +123,7 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     setCustomModel(modelId: string) {
       const id = modelId.trim();
       if (!isValidModelId(id)) {
-        customIdError.value = 'Enter a model id like owner/name, as on the Hugging Face Hub.';
+        customIdError.value = t('options.badModelId');
         return;
       }
       customIdError.value = null;
@@ -162,16 +163,13 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     },
     setIdleMinutes(minutes: number) {
       if (!Number.isFinite(minutes) || minutes < 1 || minutes > 60) {
-        error.value = 'Choose between 1 and 60 minutes.';
+        error.value = t('options.badIdle');
         return;
       }
       void update({ idleMinutes: minutes });
     },
     async deleteDownloads() {
-      if (
-        !deps.confirm('Delete every downloaded model? The next question downloads the model again.')
-      )
-        return;
+      if (!deps.confirm(t('options.confirmDelete'))) return;
       await deleteCachedModels(deps.caches);
       await refreshCache();
       if (settings.value.modelId.startsWith('local/')) await update({ modelId: DEFAULT_MODEL_ID });
@@ -199,10 +197,9 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
         );
         await refreshCache();
         await update({ modelId });
-        importMessage.value = `Imported ${count} files as ${folder}. Glimpse now uses it, fully offline.`;
+        importMessage.value = plural('options.importedOk', count, { name: folder });
       } catch {
-        importMessage.value =
-          "Glimpse couldn't store these files. Free some disk space and try again.";
+        importMessage.value = t('options.storeFailed');
       } finally {
         importing.value = false;
       }

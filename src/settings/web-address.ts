@@ -1,3 +1,5 @@
+import { t } from '@/src/i18n/i18n';
+
 /**
  * A web address the user typed (a model mirror, a vote service): http(s) only, or null.
  * http:// is accepted for hosts on the user's own network; the caller's sentence says so.
@@ -12,5 +14,4 @@ export function parseWebAddress(text: string): URL | null {
   return url.protocol === 'https:' || url.protocol === 'http:' ? url : null;
 }
 
-export const WEB_ADDRESS_HINT =
-  'Enter a web address starting with https:// (or http:// on your own network).';
+export const WEB_ADDRESS_HINT = t('options.badMirror');

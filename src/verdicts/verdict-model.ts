@@ -1,9 +1,10 @@
 import { computed, createModel, signal } from '@preact/signals';
+import { t, uiLocale } from '@/src/i18n/i18n';
 import {
   type Comparison,
   formatSplit,
+  freeEntryTools,
   panelShipPercent,
-  pricingRead,
   reviewerSplit,
   type Tool,
   type ToolId,
@@ -41,8 +42,27 @@ export interface ToolCardView {
   picked: boolean;
 }
 
+/**
+ * One plain sentence on the entry prices, derived from the data, in the UI language. (The
+ * comparison module stays free of the UI's i18n: the vote service imports it too.)
+ */
+export function pricingRead(tools: readonly Tool[]): string {
+  const free = freeEntryTools(tools);
+  if (free.length === tools.length) return t('verdicts.bothFree');
+  if (free.length === 0) return t('verdicts.noFree');
+  const names = new Intl.ListFormat(uiLocale(), { type: 'conjunction' }).format(
+    free.map((tool) => tool.name),
+  );
+  return t('verdicts.onlyFree', { tools: names });
+}
+
 export const VerdictModel = createModel(
-  (data: Comparison, client: VoteClient, formatTime: FormatTime = intlTimeFormatter()) => {
+  (
+    data: Comparison,
+    client: VoteClient,
+    // Times in the UI's language (the messages' locale), which the browser's can differ from.
+    formatTime: FormatTime = intlTimeFormatter(Date.now, uiLocale()),
+  ) => {
     const vote = signal<VoteState | null>(null);
     const pending = signal(false);
     const error = signal<string | null>(null);

@@ -1,3 +1,4 @@
+import { t } from '@/src/i18n/i18n';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
 import { UserFacingError } from '@/src/messaging/user-error';
 import type { VoteClient } from './verdict-model';
@@ -8,10 +9,7 @@ import { defineSyncItems } from './vote-sync-storage';
 
 async function checked(reply: Promise<unknown>): Promise<VoteState> {
   const state = parseVoteState(await reply);
-  if (!state)
-    throw new UserFacingError(
-      "Glimpse's background answered in a form this popup doesn't know. Reload the extension.",
-    );
+  if (!state) throw new UserFacingError(t('verdicts.unknownAnswer'));
   return state;
 }
 

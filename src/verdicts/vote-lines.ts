@@ -1,3 +1,5 @@
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { plural, t } from '@/src/i18n/i18n';
 import type { Comparison, ToolId } from './comparison';
 import type { VoteState } from './vote-state';
 
@@ -15,48 +17,51 @@ export function intlTimeFormatter(now: () => number = Date.now, locale?: string)
   };
 }
 
-const votesWord = (n: number) => `${n} ${n === 1 ? 'vote' : 'votes'}`;
-
 function nameOf(data: Comparison, id: ToolId | null): string | undefined {
   return data.tools.find((t) => t.id === id)?.name;
 }
 
 /** The vote line: what the user picked and whether the community tally counts it yet. */
 export function voteLine(data: Comparison, state: VoteState | null): string {
-  if (!state) return 'Loading your vote…';
+  if (!state) return t('verdicts.loadingVote');
   const picked = nameOf(data, state.choice);
   const { sync } = state;
   if (sync.state === 'waiting') {
     const counted = nameOf(data, sync.countedChoice);
-    const earlier = counted ? ` They still count your earlier pick, ${counted}.` : '';
-    if (picked)
-      return `You picked ${picked}. Your vote is waiting to sync: the community figures don't include it yet.${earlier}`;
-    return `You withdrew your vote. The withdrawal is waiting to sync.${earlier}`;
+    const earlier = counted ? ` ${t('verdicts.stillCounted', { tool: counted })}` : '';
+    if (picked) return `${t('verdicts.waitingToSync', { tool: picked })}${earlier}`;
+    return `${t('verdicts.withdrawalWaiting')}${earlier}`;
   }
-  if (!picked) return 'You have not voted yet. Pick the tool you would ship with.';
-  if (sync.state === 'counted')
-    return `You picked ${picked}. Your vote is counted in the community tally; you can change or withdraw it at any time.`;
-  return `You picked ${picked}. You can change or withdraw it at any time.`;
+  if (!picked) return t('verdicts.notVoted');
+  if (sync.state === 'counted') return t('verdicts.counted', { tool: picked });
+  return t('verdicts.youPicked', { tool: picked });
 }
 
 /** Why the sync is failing and when it tries again; null while nothing is wrong. */
 export function syncProblemLine(state: VoteState | null, formatTime: FormatTime): string | null {
   if (state?.sync.state !== 'waiting' || !state.sync.problem) return null;
-  const { problem, nextAttemptAt } = state.sync;
-  return nextAttemptAt ? `${problem} Next try: ${formatTime(nextAttemptAt)}.` : problem;
+  const { nextAttemptAt } = state.sync;
+  // The background keeps the problem in English; it is shown in the UI language.
+  const problem = localizeEngineText(state.sync.problem);
+  return nextAttemptAt
+    ? `${problem} ${t('verdicts.nextTry', { time: formatTime(nextAttemptAt) })}`
+    : problem;
 }
 
 /** Where the community figures come from, how many votes, and as of when. */
 export function tallyNote(state: VoteState | null, formatTime: FormatTime): string {
-  if (!state) return 'Community votes: loading…';
+  if (!state) return t('verdicts.tallyLoading');
   const total = state.tally?.total ?? 0;
   if (state.sync.state === 'device-only') {
     return state.sync.reason === 'user-choice'
-      ? `Community: ${votesWord(total)}, counted on this device only, as you chose in Options.`
-      : `Community: ${votesWord(total)}, counted on this device only: this build of Glimpse has no vote service. You can set one in Options.`;
+      ? plural('verdicts.tallyDeviceChosen', total)
+      : plural('verdicts.tallyNoService', total);
   }
-  if (!state.tally)
-    return `Community figures appear once Glimpse reaches the vote service at ${state.serviceHost}.`;
-  const asOf = state.asOf ? `, as of ${formatTime(state.asOf)}` : '';
-  return `Community: ${votesWord(total)} on the Glimpse vote service (${state.serviceHost})${asOf}.`;
+  if (!state.tally) return t('verdicts.tallyUnknown', { host: state.serviceHost ?? '' });
+  return state.asOf
+    ? plural('verdicts.tallyServiceAsOf', total, {
+        host: state.serviceHost ?? '',
+        time: formatTime(state.asOf),
+      })
+    : plural('verdicts.tallyService', total, { host: state.serviceHost ?? '' });
 }

@@ -127,7 +127,9 @@ test('menu click to panel ready to type (recorded)', async () => {
               domInteractive: nav.domInteractive,
               loadEnd: nav.loadEventEnd,
               ready: Number(document.documentElement.dataset.readyAt) - performance.timeOrigin,
-              marks: performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]),
+              marks: performance
+                .getEntriesByType('mark')
+                .map((m) => [m.name, Math.round(m.startTime)]),
               resources: (
                 performance.getEntriesByType('resource') as PerformanceResourceTiming[]
               ).map((r) => [

@@ -1,3 +1,5 @@
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { t } from '@/src/i18n/i18n';
 import type { VerdictModelInstance } from '../verdict-model';
 
 /** The user's own vote: what it is, whether the community counts it yet, and where from. */
@@ -5,7 +7,7 @@ export function VotePanel({ model }: { model: VerdictModelInstance }) {
   const problem = model.syncProblem.value;
   return (
     <section class="vote-panel" aria-labelledby="vote-heading">
-      <h2 id="vote-heading">Your vote</h2>
+      <h2 id="vote-heading">{t('verdicts.yourVote')}</h2>
       <p class="vote-status" role="status" aria-live="polite">
         {model.voteLine.value}
       </p>
@@ -16,7 +18,7 @@ export function VotePanel({ model }: { model: VerdictModelInstance }) {
       )}
       {model.error.value && (
         <p class="error" role="alert">
-          {model.error.value}
+          {localizeEngineText(model.error.value)}
         </p>
       )}
       <button
@@ -25,7 +27,7 @@ export function VotePanel({ model }: { model: VerdictModelInstance }) {
         disabled={model.choice.value === null || model.pending.value}
         onClick={() => void model.withdraw()}
       >
-        Withdraw my vote
+        {t('verdicts.withdraw')}
       </button>
       <p class="fine-print" data-testid="tally-note">
         {model.tallyNote.value}

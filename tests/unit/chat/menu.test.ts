@@ -63,6 +63,27 @@ describe('"Ask Glimpse about this image" menu', () => {
     expect(f.created).toEqual([{ id: MENU_ID, title: MENU_TITLE, contexts: ['image'] }]);
   });
 
+  test('another item (the page’s "describe its images") is registered with it and gets its clicks', async () => {
+    const f = fakeMenuDeps();
+    const menu = setupImageMenu(f.deps);
+    const clicked: number[] = [];
+    menu.addMenuItem({
+      id: 'page-item',
+      title: 'Describe',
+      contexts: ['page'],
+      onClick: (tabId) => clicked.push(tabId),
+    });
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
+    await flush();
+    expect(f.created).toEqual([
+      { id: MENU_ID, title: MENU_TITLE, contexts: ['image'] },
+      { id: 'page-item', title: 'Describe', contexts: ['page'] },
+    ]);
+    await menu.onClicked({ menuItemId: 'page-item', pageUrl: 'https://site.example/' }, { id: 6 });
+    expect(clicked).toEqual([6]);
+    expect(f.sent).toEqual([]);
+  });
+
   test('a click inspects the image in its frame, then opens the panel in the top frame', async () => {
     const f = fakeMenuDeps();
     const { onClicked } = setupImageMenu(f.deps);
