@@ -8,6 +8,7 @@ import { artifactPath } from './harness/artifacts';
 import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
 import { recordFigure } from './harness/figures';
 import { askGlimpseAbout, PanelPage } from './harness/panel-page';
+import { pressEscapeToClose } from './harness/shortcut';
 import { startTestSite, type TestSite } from './harness/test-site';
 
 let mirror: MirrorServer;
@@ -185,7 +186,7 @@ describe('right-click an image and ask', () => {
   test('Esc closes the panel and gives focus back to the page', async () => {
     const { page, panel } = await openPanel('/link');
     expect(await panel.focused()).toBe('textarea#glimpse-question');
-    await page.keyboard.press('Escape');
+    await pressEscapeToClose(page);
     await expect.poll(() => PanelPage.isOpen(page)).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('link');
   });

@@ -73,8 +73,7 @@ export class PanelPage {
 
   /**
    * Whether the panel's host is in the page. Asked of the page's own DOM, where the host is an
-   * ordinary element: cheaper than a pierced CDP snapshot of every frame, and it cannot wait on the
-   * panel's frame while that is torn down (the Esc test once timed out in a full run, unexplained).
+   * ordinary element: cheaper than a pierced CDP snapshot of every frame.
    */
   static async isOpen(page: Page): Promise<boolean> {
     return page.evaluate(() => document.querySelector('glimpse-image-chat') !== null);
