@@ -8,6 +8,7 @@ import { copyText } from '@/src/ui/clipboard';
 import { loadAnswerLanguage } from './answer-language';
 import { createPortTransport } from './ask-transport';
 import { ChatModel } from './chat-model';
+import { leaveFrameAtEdges } from './focus-order';
 import { requestHostAccess } from './host-access';
 import { createMarkdownRenderer, type Sanitizer } from './markdown';
 import { thumbnailFor } from './thumbnail';
@@ -51,6 +52,10 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
     model.close();
     void sendRequest({ type: 'panel/close' }).catch(() => window.close());
   };
+  // Tab past either end goes on in the page, as if the panel sat right after its image.
+  leaveFrameAtEdges(document, (direction) => {
+    void sendRequest({ type: 'panel/focus-out', direction }).catch(() => undefined);
+  });
   // Chrome only (Firefox has a sidebar, not this API).
   const sidePanel = (
     browser as unknown as { sidePanel?: { open(o: { tabId: number }): Promise<void> } }

@@ -164,7 +164,11 @@ export function setupImageMenu(deps: MenuDeps) {
 
   const handlers: Pick<
     RequestHandlers,
-    'panel/session' | 'panel/close' | 'panel/hand-over' | 'sidepanel/conversations'
+    | 'panel/session'
+    | 'panel/close'
+    | 'panel/focus-out'
+    | 'panel/hand-over'
+    | 'sidepanel/conversations'
   > = {
     'panel/session': async (_request, sender) =>
       fromPanelPage(sender, deps.extensionOrigin) ? (sessions.get(sender.tab.id) ?? null) : null,
@@ -173,6 +177,11 @@ export function setupImageMenu(deps: MenuDeps) {
       if (!fromPanelPage(sender, deps.extensionOrigin, [PANEL_PAGE, PAGE_IMAGES_PAGE]))
         return { closed: false };
       return deps.sendToFrame(sender.tab.id, 0, { type: 'chat/close' });
+    },
+    'panel/focus-out': async ({ direction }, sender) => {
+      if (!fromPanelPage(sender, deps.extensionOrigin, [PANEL_PAGE, PAGE_IMAGES_PAGE]))
+        return { moved: false };
+      return deps.sendToFrame(sender.tab.id, 0, { type: 'chat/focus-out', direction });
     },
     'panel/hand-over': async ({ conversationId, turns }, sender) => {
       if (!fromPanelPage(sender, deps.extensionOrigin)) return { kept: false };

@@ -6,6 +6,7 @@ import { serveRequests } from '@/src/messaging/runtime-rpc';
 import { pickImage, trackPointer } from '@/src/page/images-in-page';
 import { pageImagesHandlers } from '@/src/page/page-images-content';
 import { showNotice } from '@/src/page/page-overlays';
+import { type FocusDirection, frameInTabOrder } from './focus-order';
 import { findImageElement, imageSourceFor } from './image-source';
 import { offsetBy, PANEL_WIDTH, type Placement, placePanel } from './placement';
 import { trackRightClicks } from './right-click-tracker';
@@ -33,7 +34,8 @@ export function setupImageChat(ctx: ContentScriptContext): void {
   const rightClicks = trackRightClicks(document);
   const pointer = trackPointer(window);
   const isTopFrame = window.top === window;
-  let closeCurrent: (() => void) | null = null;
+  let current: OpenFrame | null = null;
+  const closeCurrent = () => current?.close();
 
   serveRequests({
     'image/inspect': async ({ srcUrl }) => {
@@ -76,30 +78,34 @@ export function setupImageChat(ctx: ContentScriptContext): void {
     },
     'chat/open': async (request) => {
       if (!isTopFrame) return { opened: false };
-      closeCurrent?.();
-      closeCurrent = openPanelFrame(request, () => {
-        closeCurrent = null;
+      closeCurrent();
+      current = openPanelFrame(request, () => {
+        current = null;
       });
       return { opened: true };
     },
     ...pageImagesHandlers(isTopFrame, (options) => {
-      closeCurrent?.();
-      const previousFocus = document.activeElement as HTMLElement | null;
-      closeCurrent = openExtensionFrame({
+      closeCurrent();
+      const previousFocus = meaningfulFocus(document.activeElement);
+      current = openExtensionFrame({
         ...options,
+        anchor: () => (previousFocus?.isConnected ? previousFocus : null),
         onClosed: () => {
-          closeCurrent = null;
-          if (previousFocus?.isConnected && previousFocus !== document.body) previousFocus.focus();
+          current = null;
+          if (previousFocus?.isConnected) previousFocus.focus();
         },
       });
     }),
     'chat/close': async () => {
-      if (!isTopFrame || !closeCurrent) return { closed: false };
-      closeCurrent();
+      if (!isTopFrame || !current) return { closed: false };
+      current.close();
       return { closed: true };
     },
+    'chat/focus-out': async ({ direction }) => ({
+      moved: isTopFrame && current !== null && current.focusOut(direction),
+    }),
   });
-  ctx.onInvalidated(() => closeCurrent?.());
+  ctx.onInvalidated(closeCurrent);
 }
 
 const FRAME_CHROME = [
@@ -127,20 +133,28 @@ function frameStyle(placement: Placement): string {
  * Places the panel's frame beside the image (or docked), restoring focus to where it was, or
  * to the image, when it closes.
  */
-function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): () => void {
-  const previousFocus = document.activeElement as HTMLElement | null;
+function openPanelFrame(request: RequestOf<'chat/open'>, onClosed: () => void): OpenFrame {
+  const previousFocus = meaningfulFocus(document.activeElement);
   const measure = imageRectInTop(request);
+  const anchor = () => panelAnchor(previousFocus, request.srcUrl);
   return openExtensionFrame({
     hostName: 'glimpse-image-chat',
     page: PANEL_PAGE,
     title: t('frame.chat'),
     placement: () =>
       placePanel(measure(), { width: innerWidth, height: innerHeight, scrollX, scrollY }),
+    anchor,
     onClosed: () => {
-      restoreFocus(previousFocus, request.srcUrl);
+      anchor()?.focus();
       onClosed();
     },
   });
+}
+
+interface OpenFrame {
+  close(): void;
+  /** Tab left the frame at one end: focus moves on in the page; false when there was nowhere to go. */
+  focusOut(direction: FocusDirection): boolean;
 }
 
 /**
@@ -152,8 +166,10 @@ export function openExtensionFrame(options: {
   page: string;
   title: string;
   placement: () => Placement;
+  /** Where the frame sits in the page's tab order: right after this element (null: at the start). */
+  anchor: () => HTMLElement | null;
   onClosed: () => void;
-}): () => void {
+}): OpenFrame {
   const host = document.createElement(options.hostName);
   host.setAttribute('style', 'all: initial !important; display: contents !important');
   const shadow = host.attachShadow({ mode: 'closed' });
@@ -167,34 +183,55 @@ export function openExtensionFrame(options: {
     frame.dataset.placement = where.mode;
   };
   place();
-  shadow.append(frame);
+  // Markers for the frame's place in the page's Tab order (src/chat/focus-order.ts).
+  const [before, after] = [0, 1].map(() => {
+    const marker = document.createElement('span');
+    marker.tabIndex = -1;
+    // A focusable box the user never sees (Chromium skips an element with no box).
+    marker.setAttribute(
+      'style',
+      'position:fixed;top:0;left:0;width:1px;height:1px;overflow:hidden;opacity:0;outline:none',
+    );
+    return marker;
+  }) as [HTMLElement, HTMLElement];
+  shadow.append(before, frame, after);
   document.documentElement.append(host);
   // The frame takes focus now, while it loads; it focuses its own first control when drawn.
   frame.focus();
   addEventListener('resize', place);
+  const tabOrder = frameInTabOrder({ doc: document, anchor: options.anchor, before, after });
 
   let closed = false;
-  return function close() {
-    if (closed) return;
-    closed = true;
-    removeEventListener('resize', place);
-    // Removing the frame closes its port: the background cancels its work and frees memory.
-    host.remove();
-    options.onClosed();
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      removeEventListener('resize', place);
+      tabOrder.dispose();
+      // Removing the frame closes its port: the background cancels its work and frees memory.
+      host.remove();
+      options.onClosed();
+    },
+    focusOut: (direction) => !closed && tabOrder.focusOut(direction),
   };
 }
 
-/** Focus goes back where it was, or to the image (or its link) the panel was about. */
-function restoreFocus(previous: HTMLElement | null, srcUrl: string) {
-  if (previous && previous !== document.body && previous.isConnected) {
-    previous.focus();
-    return;
-  }
+/** The element that had focus, unless focus was nowhere in particular. */
+function meaningfulFocus(active: Element | null): HTMLElement | null {
+  return active instanceof HTMLElement && active !== document.body ? active : null;
+}
+
+/**
+ * Where the chat panel belongs in the page's focus order, and where focus returns when it
+ * closes: where focus was when it opened, or the image (or its link) it is about.
+ */
+function panelAnchor(previous: HTMLElement | null, srcUrl: string): HTMLElement | null {
+  if (previous?.isConnected) return previous;
   const image = [...document.images].find((img) => img.currentSrc === srcUrl || img.src === srcUrl);
   const link = image?.closest('a');
-  if (link) link.focus();
-  else if (image) {
-    image.tabIndex = -1;
-    image.focus();
-  }
+  if (link) return link;
+  if (!image) return null;
+  // An image is not focusable by itself; -1 keeps it out of the page's own Tab order.
+  if (!image.hasAttribute('tabindex')) image.tabIndex = -1;
+  return image;
 }

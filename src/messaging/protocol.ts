@@ -147,10 +147,17 @@ export const RequestSchema = v.variant('type', [
   }),
   /** Background → the tab's top frame: remove the panel's frame and give focus back. */
   v.object({ type: v.literal('chat/close') }),
+  /**
+   * Background → the tab's top frame: Tab left the panel's frame at one end. Focus goes on in
+   * the page as if the panel sat right after its image: back to the image, or on past it.
+   */
+  v.object({ type: v.literal('chat/focus-out'), direction: v.picklist(['next', 'previous']) }),
   /** The panel's frame → background: the image this tab's panel is about. */
   v.object({ type: v.literal('panel/session') }),
   /** The panel's frame → background: close me (Esc or the close button). */
   v.object({ type: v.literal('panel/close') }),
+  /** The panel's frame → background: Tab (or Shift+Tab) went past its last (or first) control. */
+  v.object({ type: v.literal('panel/focus-out'), direction: v.picklist(['next', 'previous']) }),
   /** The panel's frame → background: this conversation continues in the tab's side panel. */
   v.object({
     type: v.literal('panel/hand-over'),
@@ -204,8 +211,10 @@ export interface ResponseMap {
   'page-images/unannotate': { removed: number };
   'chat/open': { opened: boolean };
   'chat/close': { closed: boolean };
+  'chat/focus-out': { moved: boolean };
   'panel/session': PanelSession | null;
   'panel/close': { closed: boolean };
+  'panel/focus-out': { moved: boolean };
   'panel/hand-over': { kept: boolean };
   'sidepanel/conversations': HandedOverConversation[];
   'options/open': { opened: boolean };

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { loadAnswerLanguage } from '@/src/chat/answer-language';
 import { createPortTransport } from '@/src/chat/ask-transport';
+import { leaveFrameAtEdges } from '@/src/chat/focus-order';
 import { PAGE_IMAGE_MAX_TOKENS, PAGE_IMAGE_PROMPT, withAnswerLanguage } from '@/src/chat/prompts';
 import { thumbnailFor } from '@/src/chat/thumbnail';
 import { plural, t } from '@/src/i18n/i18n';
@@ -52,6 +53,10 @@ export async function startPageImagesFrame(root: HTMLElement): Promise<void> {
     model.close();
     void sendRequest({ type: 'panel/close' }).catch(() => window.close());
   };
+  // Tab past either end goes on in the page, as if the panel sat right after its image.
+  leaveFrameAtEdges(document, (direction) => {
+    void sendRequest({ type: 'panel/focus-out', direction }).catch(() => undefined);
+  });
   render(
     <PageImagesPanel
       model={model}

@@ -191,6 +191,43 @@ describe('right-click an image and ask', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('link');
   });
 
+  test('Tab order: the panel sits right after its image, both ways, with its focus rings', async () => {
+    const { page, panel } = await openPanel('/link');
+    const pageFocus = () =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.localName);
+    // Forward through the panel's controls and out: the page's next stop after the image's link.
+    let presses = 0;
+    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
+      await page.keyboard.press('Tab');
+    expect(await pageFocus()).toBe('after');
+    // Back in from after it: the panel's last control, with its focus ring.
+    await page.keyboard.press('Shift+Tab');
+    expect(await pageFocus()).toBe('glimpse-image-chat');
+    const last = await panel.focused();
+    expect(last).not.toBe('body');
+    expect(
+      await panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible')),
+    ).toBe(true);
+    // Backward all the way out: the image's link, which comes right before the panel.
+    presses = 0;
+    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
+      await page.keyboard.press('Shift+Tab');
+    expect(await pageFocus()).toBe('link');
+    // And Tab from the link enters the panel at its first control, where the user left it.
+    await page.keyboard.press('Tab');
+    expect(await pageFocus()).toBe('glimpse-image-chat');
+    expect(await panel.focused()).not.toBe(last);
+    expect(
+      await panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible')),
+    ).toBe(true);
+    // The page's own order is untouched elsewhere: Shift+Tab from the link reaches "Before".
+    presses = 0;
+    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
+      await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await pageFocus()).toBe('before');
+  });
+
   test('model output is untrusted: HTML in an answer shows as text, markdown still renders', async () => {
     const { page, panel } = await openPanel('/cross-origin');
     let dialogs = 0;

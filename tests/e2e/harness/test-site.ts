@@ -159,7 +159,7 @@ export async function startTestSite(): Promise<TestSite> {
           type: 'text/html',
           body: page(
             'Image in a link',
-            `<a id="link" href="/somewhere"><img id="target" src="${img('/dark.png')}" alt=""></a>`,
+            `<button id="before">Before</button><a id="link" href="/somewhere"><img id="target" src="${img('/dark.png')}" alt=""></a><button id="after">After</button>`,
           ),
         },
       ],

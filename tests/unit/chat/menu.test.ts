@@ -176,6 +176,21 @@ describe('"Ask Glimpse about this image" menu', () => {
     ).toEqual({ closed: false });
   });
 
+  test("Tab leaving the frame goes to its own tab's top frame, and only from Glimpse's frames", async () => {
+    const f = fakeMenuDeps();
+    const { handlers } = setupImageMenu(f.deps);
+    const frame = { id: 'glimpse', url: 'chrome-extension://glimpse/panel.html', tab: { id: 5 } };
+    const out = { type: 'panel/focus-out', direction: 'next' } as const;
+    await handlers['panel/focus-out'](out, frame);
+    expect(f.sent).toEqual([
+      { tabId: 5, frameId: 0, request: { type: 'chat/focus-out', direction: 'next' } },
+    ]);
+    expect(await handlers['panel/focus-out'](out, { ...frame, url: 'https://x/' })).toEqual({
+      moved: false,
+    });
+    expect(f.sent).toHaveLength(1);
+  });
+
   test('tells the panel when the image needs host access the user has not granted', async () => {
     const f = fakeMenuDeps();
     const asked: string[][] = [];
