@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
           environment: 'node',
+          // The browser's i18n with the English messages (the fake browser has none).
+          setupFiles: ['tests/support/i18n-setup.ts'],
         },
       },
       {

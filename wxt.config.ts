@@ -84,9 +84,33 @@ const FIREFOX_SETTINGS = {
  * transformers.js flow beside Glimpse's engine. It goes to its own folder and never ships.
  */
 const BENCH_BUILD = process.env.GLIMPSE_BENCH === '1';
+/** `npm run demo` builds against its own local vote service, into its own folder. */
+const DEMO_BUILD = process.env.GLIMPSE_DEMO === '1';
+
+/**
+ * The vote service this build syncs with, from GLIMPSE_VOTE_SERVICE_URL (e.g.
+ * https://votes.example.org). Without it the build is device-only until the user names a
+ * service in Options. A value that isn't an http(s) address fails the build, not the user.
+ */
+function voteServiceUrlFromEnv(value: string | undefined): string {
+  if (!value) return '';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`GLIMPSE_VOTE_SERVICE_URL is not a web address: ${value}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`GLIMPSE_VOTE_SERVICE_URL must start with https:// or http://, not ${value}`);
+  return url.href;
+}
+const VOTE_SERVICE_URL = voteServiceUrlFromEnv(process.env.GLIMPSE_VOTE_SERVICE_URL);
 
 export default defineConfig({
-  ...(BENCH_BUILD ? { outDir: '.output/bench' } : {}),
+  // All UI text: src/i18n/locales/<locale>.json → _locales/<locale>/messages.json (src/i18n/).
+  modules: ['@wxt-dev/i18n/module'],
+  i18n: { localesDir: resolve(import.meta.dirname, 'src/i18n/locales') },
+  ...(BENCH_BUILD ? { outDir: '.output/bench' } : DEMO_BUILD ? { outDir: '.output/demo' } : {}),
   hooks: {
     'entrypoints:found': (_wxt, infos) => {
       if (!BENCH_BUILD) return;
@@ -99,14 +123,19 @@ export default defineConfig({
   },
   vite: () => ({
     plugins: [preact(), transformersOnOrtBuild(), noRemoteCode()],
+    define: { 'import.meta.env.GLIMPSE_VOTE_SERVICE_URL': JSON.stringify(VOTE_SERVICE_URL) },
     build: { chunkSizeWarningLimit: 2000 },
+    // The engine's worker (entrypoints/offscreen/engine-worker.ts) loads transformers.js on the
+    // ORT build its backend needs, by dynamic import: that takes an ES-module worker.
+    worker: { format: 'es', plugins: () => [transformersOnOrtBuild(), noRemoteCode()] },
     // onnxruntime-web's API modules without a .wasm baked in: Glimpse ships exactly the builds
     // it loads (src/vlm/ort-runtime.ts), not every build a bundled entry would pull in.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   }),
   manifest: ({ browser }) => ({
-    name: 'Glimpse',
-    description: 'Ask any image on the web. Answers come from SmolVLM2 running on your device.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     ...(browser === 'firefox' ? { browser_specific_settings: FIREFOX_SETTINGS } : {}),
     permissions: [
       'storage', // votes, settings, engine status
@@ -116,6 +145,8 @@ export default defineConfig({
       ...(browser === 'firefox' ? [] : ['offscreen']),
       'contextMenus', // "Ask Glimpse about this image" (Firefox's `menus`, same API)
       'scripting', // adds the panel to tabs opened before Glimpse was installed
+      // Retries a vote sync that failed (offline, service down) even after the worker slept.
+      'alarms',
       // "Continue in side panel": a conversation moves out of the page into Chrome's side panel.
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
@@ -136,11 +167,31 @@ export default defineConfig({
       // WebAssembly for onnxruntime-web; scripts only from the extension itself.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     },
-    action: { default_title: 'Glimpse' },
+    action: { default_title: '__MSG_extName__' },
+    // Rebindable at chrome://extensions/shortcuts (Firefox: about:addons → Manage Extension
+    // Shortcuts). Chrome's accelerator table uses Alt+Shift only with A, B, I and T; Ctrl+Shift
+    // with a letter is mostly taken by Chrome and Firefox; Ctrl+Alt is AltGr on many keyboards
+    // (Chrome refuses it); screen readers use Insert/CapsLock or Ctrl+Option. README
+    // "Accessibility" has the whole reasoning and the costs.
+    commands: {
+      'ask-about-image': {
+        suggested_key: { default: 'Alt+Shift+G' },
+        description: '__MSG_command_ask__',
+      },
+      // Alt+Shift+D ("describe"): not in Chrome's table either (Alt+D alone is the address bar).
+      'describe-page-images': {
+        suggested_key: { default: 'Alt+Shift+D' },
+        description: '__MSG_command_describe__',
+      },
+    },
     // Only the panel's page may be framed by web pages, and only at a per-session URL, so a page
     // cannot probe a fixed chrome-extension:// address to learn that Glimpse is installed.
     web_accessible_resources: [
-      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+      {
+        resources: ['panel.html', 'page-images.html'],
+        matches: ['<all_urls>'],
+        use_dynamic_url: true,
+      },
     ],
   }),
 });

@@ -269,12 +269,17 @@ async function benchBackend(
       const results: OursResult[] = [];
       for (let i = 0; i < runs; i++) {
         const conversationId = `${tag}-${i}`;
+        await page.call(() => globalThis.glimpseBench.startMainThreadWatch(), undefined);
         await page.call((t) => globalThis.glimpseBench.openPanel(t), {
           requestId: `bench-${++turnCounter}`,
           conversationId,
           image: small,
         });
         await new Promise((r) => setTimeout(r, delayMs));
+        const stallMs = await page.call(
+          () => globalThis.glimpseBench.stopMainThreadWatch(),
+          undefined,
+        );
         // The click, on the bench's clock: the page may be blocked by an encoder run (one main
         // thread for the extension's pages), the user's click in the page's panel is not.
         const clickedAt = performance.now();
@@ -289,6 +294,7 @@ async function benchBackend(
         if (!stats) throw new Error('unreachable');
         results.push({
           ...result,
+          mainThreadStallMs: stallMs,
           askToFirstTokenMs: doneAt - clickedAt - (stats.totalMs - stats.ttftMs),
           prefill: await page.call((id) => globalThis.glimpseBench.prefillOf(id), conversationId),
         });
@@ -440,6 +446,7 @@ async function benchBackend(
     const clickTtftAfterWait = stat(afterWait, (r) => r.askToFirstTokenMs);
     const clickTtftQuick = stat(quickAction, (r) => r.askToFirstTokenMs);
     const prefillMs = stat(afterWait, (r) => r.prefill?.stats?.prefillMs);
+    const stall = stat(afterWait, (r) => r.mainThreadStallMs);
     const rawDecodeSpeed = summarize(rawOrt.map((r) => r.tokensPerSecond));
     const nativeSpeed = summarize(native.map((r) => r.tokensPerSecond));
     const headline = {
@@ -452,6 +459,7 @@ async function benchBackend(
       followup_vs_reference: ratio(followTtft, refFollow),
       overhead_pct: overhead.median,
       decode_vs_bandwidth_bound: decode.median / ceiling,
+      main_thread_stall_ms: stall.median,
     };
     const targets = checkTargets(backend, headline);
     const figureRows: [string, Summary, string][] = [
@@ -472,6 +480,7 @@ async function benchBackend(
       ],
       ['TTFT from the click, quick action 0.5 s after opening', clickTtftQuick, 'ms'],
       ['Prefill (image read while the user chooses)', prefillMs, 'ms'],
+      ['Longest stall of the extension main thread during that prefill', stall, 'ms'],
       [
         `Raw ORT-web decode (${ortBuild ?? '—'} build, decoder session.run only)`,
         rawDecodeSpeed,
@@ -551,6 +560,7 @@ const HEADLINE_KEYS = [
   'ttft_vs_reference',
   'overhead_pct',
   'decode_vs_bandwidth_bound',
+  'main_thread_stall_ms',
 ] as const;
 
 class BudgetExceeded extends Error {}

@@ -1,18 +1,64 @@
-// scripts/demo.sh builds; this opens Chromium with the extension on a local page of sample
-// images. Headed when a display exists, else headless with screenshots.
+// npm run demo: starts the vote service (PGlite in a temp folder), builds the extension pointed
+// at it (GLIMPSE_VOTE_SERVICE_URL, into .output/demo), and opens Chromium with it on a local page
+// of sample images. Headed when a display exists, else headless with screenshots. The service
+// stops when the demo ends.
 //   --tiny-model   serve the generated test model from a local mirror (no Hub needed; its
 //                  answers are canned: it only proves the pipeline)
 //   --headed / --headless   force either mode
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { solveAltcha } from '../src/verdicts/altcha-solver';
+import type { ToolId } from '../src/verdicts/comparison';
+import { createSyncHttp } from '../src/verdicts/sync-http';
 import { setSettings } from '../tests/e2e/harness/engine-env';
 import { askGlimpseAbout, PanelPage } from '../tests/e2e/harness/panel-page';
 import { TINY_MODEL_ID } from '../tests/fixtures/tiny-smolvlm/generate';
 import { MirrorServer } from '../tests/support/mirror-server';
 import { ensureTinyModel, MODELS_ROOT } from '../tests/support/tiny-model';
 import { launchWithExtension } from './lib/chromium';
+import { freePort } from './lib/free-port';
 import { paintPng } from './lib/png';
 import { type Resource, serveResources } from './lib/static-server';
+import { spawnVoteServer, type VoteServerProcess } from './lib/vote-server';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DEMO_EXTENSION_DIR = resolve(ROOT, '.output/demo/chrome-mv3');
+
+/** The vote service on a free loopback port, its data in a temp folder removed afterwards. */
+async function startDemoVoteService(): Promise<{ server: VoteServerProcess; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'glimpse-demo-votes-'));
+  const server = await spawnVoteServer({
+    GLIMPSE_DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+  });
+  return { server, dataDir };
+}
+
+function buildAgainst(serviceUrl: string): void {
+  execFileSync('npx', ['wxt', 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, GLIMPSE_VOTE_SERVICE_URL: serviceUrl, GLIMPSE_DEMO: '1' },
+  });
+}
+
+/** Another install votes through the same API the extension uses, so the tally is a community's. */
+async function voteFromAnotherDevice(serviceUrl: string, choice: ToolId): Promise<void> {
+  const http = createSyncHttp(serviceUrl, (input, init) => fetch(input, init), Date.now);
+  const challenge = await http.challenge();
+  if (!challenge.ok) throw new Error('The demo vote service gave no sign-up challenge.');
+  const joined = await http.register(await solveAltcha(challenge.value));
+  if (!joined.ok) throw new Error('The demo vote service refused a sign-up.');
+  const { installId, token } = joined.value;
+  const synced = await http.sync(token, {
+    installId,
+    events: [{ id: randomUUID(), at: Date.now(), choice }],
+  });
+  if (!synced.ok) throw new Error('The demo vote service refused a vote.');
+}
 
 const OUTPUT_DIR = resolve(import.meta.dirname, '../demo-output');
 
@@ -60,9 +106,25 @@ async function main() {
   const headed =
     args.includes('--headed') || (!!process.env.DISPLAY && !args.includes('--headless'));
   const tiny = args.includes('--tiny-model');
+  const votes = await startDemoVoteService();
+  try {
+    await runDemo(headed, tiny, votes.server.url);
+  } finally {
+    await votes.server.stop();
+    rmSync(votes.dataDir, { recursive: true, force: true });
+    console.log('Vote service stopped.');
+  }
+}
+
+async function runDemo(headed: boolean, tiny: boolean, serviceUrl: string) {
+  console.log(`Vote service: ${serviceUrl} (PGlite in a temp folder, removed at the end)`);
+  buildAgainst(serviceUrl);
   const site = await serveResources(demoResources(), Number(process.env.DEMO_PORT ?? 0));
   let mirror: MirrorServer | null = null;
-  const browser = await launchWithExtension({ headless: !headed });
+  const browser = await launchWithExtension({
+    headless: !headed,
+    extensionDir: DEMO_EXTENSION_DIR,
+  });
   if (tiny) {
     ensureTinyModel();
     mirror = await new MirrorServer({ root: MODELS_ROOT }).start();
@@ -97,8 +159,19 @@ async function main() {
       `Panel:       ${turn.state === 'done' ? `answered "${turn.answer}"` : (turn.error ?? turn.state)}`,
     );
     await page.screenshot({ path: resolve(OUTPUT_DIR, 'panel.png') });
+    // A live community tally: this browser votes, another install votes through the same API.
+    await popup.bringToFront();
     await popup.reload();
     await popup.getByRole('status').filter({ hasNotText: 'Loading' }).waitFor();
+    await popup.getByRole('button', { name: 'Ship with SmolVLM2-2B' }).click();
+    await popup.getByRole('status').filter({ hasText: 'counted in the community tally' }).waitFor({
+      timeout: 60_000,
+    });
+    await voteFromAnotherDevice(serviceUrl, 'skypilot-research-agents');
+    await new Promise((r) => setTimeout(r, 1_100));
+    await popup.reload();
+    await popup.getByTestId('tally-note').filter({ hasText: 'Community: 2 votes' }).waitFor();
+    console.log(`Votes:       ${await popup.getByTestId('tally-note').textContent()}`);
     await popup.screenshot({ path: resolve(OUTPUT_DIR, 'popup.png'), fullPage: true });
     console.log(`No display, so the demo ran headless. Screenshots are in ${OUTPUT_DIR}/`);
     await browser.dispose();

@@ -20,6 +20,8 @@ export interface OursResult {
   askToDoneMs: number;
   /** Ask (the click) to the first token: the panel's clock, the engine's first-token mark. */
   askToFirstTokenMs?: number;
+  /** With the panel opened first: the longest stall of this page's main thread before the ask. */
+  mainThreadStallMs?: number;
   /** When the panel opened before the question: how its prefill ended, and what it cost. */
   prefill?: { end: string; stats?: PrefillStats };
   stats?: GenerationStats;
@@ -50,9 +52,9 @@ function askOurs(turn: OursTurn): Promise<OursResult> {
 
 /**
  * What the panel does when it opens: it asks for a prefill at once (ChatModel). The question
- * follows from the bench (Node), on its own clock: this page shares its main thread with the
- * offscreen document, so a timer here would not fire during an encoder run, and a "click" timed
- * here would come late.
+ * follows from the bench (Node), on its own clock, so that it means the same whichever thread the
+ * engine runs on (this page shares its main thread with every extension page, the offscreen
+ * document included).
  */
 const prefills = new Map<string, NonNullable<OursResult['prefill']>>();
 function openPanel(turn: { requestId: string; conversationId: string; image: ImageInput }) {
@@ -65,7 +67,35 @@ function openPanel(turn: { requestId: string; conversationId: string; image: Ima
   });
 }
 
+/**
+ * The longest gap between ticks of a 10-ms timer on this page: how long the extension's shared
+ * main thread (the panel's frame, the popup…) could not answer a keystroke.
+ */
+function watchMainThread() {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 10);
+  return () => {
+    clearInterval(timer);
+    return Math.max(longest, performance.now() - last);
+  };
+}
+let stopWatching: (() => number) | null = null;
+
 const bench = {
+  startMainThreadWatch: () => {
+    stopWatching = watchMainThread();
+  },
+  /** The longest stall since startMainThreadWatch, in ms. */
+  stopMainThreadWatch: () => {
+    const longest = stopWatching?.() ?? Number.NaN;
+    stopWatching = null;
+    return longest;
+  },
   reference: createReferenceFlow(loader),
   askOurs,
   openPanel,

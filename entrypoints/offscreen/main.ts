@@ -1,6 +1,12 @@
-import { setupOffscreenEngine } from '@/src/vlm/setup-offscreen';
+import { setupEnginePage } from '@/src/vlm/engine-page';
 
 // Chrome: the offscreen document. Firefox: a frame in the event page, which must not unload
-// while an answer runs. transformers.js is imported by the engine when it loads a model, on the
-// onnxruntime-web build that backend runs fastest on (src/vlm/ort-runtime.ts).
-setupOffscreenEngine({ keepAliveWhileWorking: import.meta.env.FIREFOX });
+// while an answer runs. The engine runs in a worker of this page (src/vlm/engine-worker.ts).
+setupEnginePage({
+  keepAliveWhileWorking: import.meta.env.FIREFOX,
+  startWorker: () =>
+    new Worker(new URL('./engine-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'glimpse-engine',
+    }),
+});

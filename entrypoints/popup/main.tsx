@@ -2,6 +2,7 @@ import '@/src/ui/theme.css';
 import '@/src/ui/engine-status.css';
 import '@/src/verdicts/ui/popup.css';
 import { render } from 'preact';
+import { markDocumentLanguage, t } from '@/src/i18n/i18n';
 import { extensionUrl } from '@/src/messaging/extension-url';
 import { EngineStatusModel } from '@/src/ui/engine-status-model';
 import { comparison } from '@/src/verdicts/comparison';
@@ -12,6 +13,8 @@ import { createStorageStatusSource } from '@/src/vlm/status-source';
 
 const model = new VerdictModel(comparison, createRuntimeVoteClient());
 const device = new EngineStatusModel(createStorageStatusSource());
+markDocumentLanguage();
+document.title = t('extName');
 const root = document.getElementById('app');
 if (root) {
   render(

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { t } from '@/src/i18n/i18n';
 import {
   ASK_PORT,
   type AskMessage,
@@ -9,7 +10,7 @@ import {
 } from '@/src/messaging/protocol';
 import { type RawPort, type TypedPort, typedPort } from '@/src/messaging/typed-port';
 
-export const CONNECTION_LOST = 'Glimpse lost its connection while answering. Ask again.';
+export const CONNECTION_LOST = t('chat.connectionLost');
 
 export type AskFields = Omit<AskMessage, 'type'>;
 export type PrefillFields = Omit<PrefillMessage, 'type'>;

@@ -1,8 +1,14 @@
 import { computed, createModel, type Signal, signal } from '@preact/signals';
+import { t } from '@/src/i18n/i18n';
 import type { EngineStatus, GenerationStats, ImageInput } from '@/src/messaging/protocol';
 import type { ChatTransport } from './ask-transport';
 import { type HostAccessNeed, hostAccessElsewhere } from './host-access';
-import { QUICK_ACTIONS, type QuickActionId } from './prompts';
+import {
+  type AnswerLanguage,
+  QUICK_ACTIONS,
+  type QuickActionId,
+  withAnswerLanguage,
+} from './prompts';
 
 export type TurnState = 'waiting' | 'streaming' | 'done' | 'error' | 'cancelled';
 
@@ -39,6 +45,8 @@ export interface ChatDeps {
   hostAccess?: HostAccessNeed;
   /** permissions.request, called from the user's click. */
   requestHostAccess?(need: HostAccessNeed): Promise<boolean>;
+  /** The UI language and whether the model is asked to answer in it (quick actions). */
+  answerLanguage?: AnswerLanguage;
 }
 
 export const MAX_QUESTION_LENGTH = 4000;
@@ -60,9 +68,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
   const draft = signal('');
   const status = signal<EngineStatus>({ state: 'idle' });
   const copiedTurnId = signal<string | null>(null);
-  const problem = signal<string | null>(
-    deps.problem ?? (deps.image ? null : 'Glimpse could not read this image.'),
-  );
+  const problem = signal<string | null>(deps.problem ?? (deps.image ? null : t('chat.unreadable')));
   const hostAccess = signal<HostAccessNeed | null>(deps.hostAccess ?? null);
   const hostAccessHelp = signal<string | null>(null);
   // Until a turn has run, the engine has no conversation: every ask carries the image.
@@ -189,7 +195,11 @@ export const ChatModel = createModel((deps: ChatDeps) => {
     },
     askQuick(id: QuickActionId) {
       const action = QUICK_ACTIONS.find((a) => a.id === id);
-      if (action) ask(action.prompt, action.label);
+      if (action)
+        ask(
+          withAnswerLanguage(action.prompt, deps.answerLanguage, action.inUiLanguage),
+          t(action.label),
+        );
     },
     stop() {
       const turn = active.value;
@@ -200,8 +210,7 @@ export const ChatModel = createModel((deps: ChatDeps) => {
         await deps.copy(turn.answer.value.trim());
         copiedTurnId.value = turn.id;
       } catch {
-        turn.error.value =
-          "Glimpse couldn't copy to the clipboard. Select the answer and copy it instead.";
+        turn.error.value = t('chat.copyFailed');
       }
     },
     /**

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { t } from '@/src/i18n/i18n';
 import type { ImageInput } from '@/src/messaging/protocol';
 
 /** Host access Glimpse lacks to read an image itself: the pattern to request and its host. */
@@ -13,12 +14,10 @@ export interface PermissionsLike {
 }
 
 /** One sentence for the panel, beside the button that asks the browser. */
-export const hostAccessSentence = (host: string) =>
-  `Glimpse needs your permission to read images from ${host}.`;
+export const hostAccessSentence = (host: string) => t('chat.hostAccess.need', { host });
 
 /** When the panel cannot ask the browser itself (a content script has no permissions API). */
-export const hostAccessElsewhere = (host: string) =>
-  `Your browser didn't let Glimpse ask here. Allow "${host}" in Glimpse's permissions (Firefox: about:addons → Glimpse → Permissions), then ask again.`;
+export const hostAccessElsewhere = (host: string) => t('chat.hostAccess.elsewhere', { host });
 
 /**
  * The host access an image read by the extension needs, or null when none is needed or it is

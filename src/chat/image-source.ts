@@ -1,11 +1,11 @@
+import { t } from '@/src/i18n/i18n';
 import type { ImageInput } from '@/src/messaging/protocol';
 import { encodeBase64, MAX_IMAGE_BYTES } from '@/src/vlm/image-acquire';
 
 export const IMAGE_SOURCE_ERRORS = {
-  unsupportedScheme:
-    "Glimpse can't read images from this kind of address (only web, data: and blob: images). Try saving it and opening it in a tab.",
-  blobGone: 'This image is no longer available on the page. Reload the page and try again.',
-  tooLarge: `This image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB, which is more than Glimpse reads.`,
+  unsupportedScheme: t('image.unsupportedScheme'),
+  blobGone: t('image.blobGone'),
+  tooLarge: t('image.tooLarge', { mb: MAX_IMAGE_BYTES / 1024 / 1024 }),
 } as const;
 
 export type SourceResult = { image: ImageInput } | { problem: string };

@@ -1,53 +1,26 @@
 import DOMPurify from 'dompurify';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { t } from '@/src/i18n/i18n';
 import type { PanelSession } from '@/src/messaging/protocol';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
+import { copyText } from '@/src/ui/clipboard';
+import { loadAnswerLanguage } from './answer-language';
 import { createPortTransport } from './ask-transport';
 import { ChatModel } from './chat-model';
+import { leaveFrameAtEdges } from './focus-order';
 import { requestHostAccess } from './host-access';
 import { createMarkdownRenderer, type Sanitizer } from './markdown';
+import { thumbnailFor } from './thumbnail';
 import { ChatPanel } from './ui/chat-panel';
 
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // The async clipboard can be refused in a frame: fall back to a selection in the frame.
-    const area = document.createElement('textarea');
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    if (!ok) throw new Error('copy refused');
-  }
-}
-
-/**
- * The thumbnail, as a URL this page may show. Extension pages are cross-origin isolated
- * (COEP require-corp), so a web image is fetched with the host permission into a blob: URL.
- */
-async function thumbnailFor(session: PanelSession): Promise<string> {
-  const image = session.image;
-  if (image?.kind === 'bytes') return `data:${image.contentType};base64,${image.base64}`;
-  if (image?.kind === 'url' && image.url.startsWith('data:')) return image.url;
-  if (image?.kind !== 'url') return '';
-  try {
-    const response = await fetch(image.url, { credentials: 'omit' });
-    return response.ok ? URL.createObjectURL(await response.blob()) : '';
-  } catch {
-    return '';
-  }
-}
-
-const NO_SESSION: PanelSession = {
+const noSession = (): PanelSession => ({
   tabId: -1,
   srcUrl: '',
   image: null,
-  problem: 'Glimpse lost track of this image. Right-click it and ask again.',
+  problem: t('chat.lostSession'),
   alt: '',
-};
+});
 
 /**
  * The panel, running as Glimpse's own page in a frame on the user's page: the page cannot see
@@ -55,7 +28,13 @@ const NO_SESSION: PanelSession = {
  * listens to no window messages.
  */
 export async function startPanelFrame(root: HTMLElement): Promise<void> {
-  const session = (await sendRequest({ type: 'panel/session' }).catch(() => null)) ?? NO_SESSION;
+  performance.mark('glimpse:start');
+  const [found, answers] = await Promise.all([
+    sendRequest({ type: 'panel/session' }).catch(() => null),
+    loadAnswerLanguage(),
+  ]);
+  const session = found ?? noSession();
+  performance.mark('glimpse:session');
   const renderMarkdown = createMarkdownRenderer(DOMPurify as unknown as Sanitizer);
   const model = new ChatModel({
     transport: createPortTransport(),
@@ -67,11 +46,16 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
     newId: () => crypto.randomUUID(),
     copy: copyText,
     openSettings: () => void sendRequest({ type: 'options/open' }).catch(() => undefined),
+    answerLanguage: answers.language,
   });
   const close = () => {
     model.close();
     void sendRequest({ type: 'panel/close' }).catch(() => window.close());
   };
+  // Tab past either end goes on in the page, as if the panel sat right after its image.
+  leaveFrameAtEdges(document, (direction) => {
+    void sendRequest({ type: 'panel/focus-out', direction }).catch(() => undefined);
+  });
   // Chrome only (Firefox has a sidebar, not this API).
   const sidePanel = (
     browser as unknown as { sidePanel?: { open(o: { tabId: number }): Promise<void> } }
@@ -95,11 +79,13 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
         alt={session.alt}
         renderMarkdown={renderMarkdown}
         onClose={close}
+        {...(answers.englishOnlyModel ? { englishOnlyModel: answers.englishOnlyModel } : {})}
         {...(sidePanel && session.tabId >= 0 ? { onContinueInSidePanel: continueInSidePanel } : {})}
       />,
       root,
     );
   draw('');
+  performance.mark('glimpse:drawn');
   // Focus goes to the question box, or the close button when it can't be used.
   const first =
     root.querySelector<HTMLElement>('textarea:not([disabled])') ??
@@ -112,5 +98,5 @@ export async function startPanelFrame(root: HTMLElement): Promise<void> {
   };
   if (document.hasFocus()) markReady();
   else addEventListener('focus', markReady, { once: true });
-  void thumbnailFor(session).then((url) => url && draw(url));
+  void thumbnailFor(session.image).then((url) => url && draw(url));
 }

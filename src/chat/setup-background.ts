@@ -1,3 +1,4 @@
+import { t } from '@/src/i18n/i18n';
 import type {
   HandedOverConversation,
   InspectedImage,
@@ -7,14 +8,25 @@ import type {
   ResponseFor,
 } from '@/src/messaging/protocol';
 import { NoReceiver, type RequestHandlers, type SenderInfo } from '@/src/messaging/runtime-rpc';
+import { PAGE_IMAGES_PAGE } from '@/src/page-images/pages';
 import { missingHostAccess } from './host-access';
 
 export const MENU_ID = 'glimpse-ask-image';
-export const MENU_TITLE = 'Ask Glimpse about this image';
+export const MENU_TITLE = t('menu.askImage');
 export const CONTENT_SCRIPT_FILE = '/content-scripts/image-chat.js';
 /** The panel's extension page, shown in a frame inside the page's closed shadow root. */
 export const PANEL_PAGE = '/panel.html';
 const RECENT_CONVERSATIONS = 5;
+
+type MenuContexts = ['image'] | ['page'];
+
+/** Another item on the menu: it gets the tab it was clicked in. */
+export interface ExtraMenuItem {
+  id: string;
+  title: string;
+  contexts: MenuContexts;
+  onClick(tabId: number): void;
+}
 
 /** What Chrome passes to contextMenus.onClicked, as far as Glimpse reads it. */
 export interface MenuClick {
@@ -27,7 +39,7 @@ export interface MenuClick {
 
 export interface MenuDeps {
   contextMenus: {
-    create(properties: { id: string; title: string; contexts: ['image'] }): unknown;
+    create(properties: { id: string; title: string; contexts: MenuContexts }): unknown;
     removeAll(): Promise<void>;
     onClicked: { addListener(cb: (info: MenuClick, tab?: { id?: number }) => void): void };
   };
@@ -46,16 +58,20 @@ export interface MenuDeps {
   hasHostAccess?(origins: string[]): Promise<boolean>;
 }
 
-/** True when a request comes from Glimpse's panel page (not a content script, not another page). */
+/**
+ * True when a request comes from one of Glimpse's pages framed in a tab (the chat panel by
+ * default), not from a content script or another page.
+ */
 function fromPanelPage(
   sender: SenderInfo,
   extensionOrigin: string,
+  pages: string[] = [PANEL_PAGE],
 ): sender is SenderInfo & {
   tab: { id: number };
 } {
   if (!sender.url || sender.tab?.id === undefined) return false;
   const url = new URL(sender.url);
-  return `${url.protocol}//${url.host}` === extensionOrigin && url.pathname === PANEL_PAGE;
+  return `${url.protocol}//${url.host}` === extensionOrigin && pages.includes(url.pathname);
 }
 
 /**
@@ -67,12 +83,13 @@ export function setupImageMenu(deps: MenuDeps) {
   const sessions = new Map<number, PanelSession>();
   /** Each tab's conversations moved to its side panel, newest first (a few, in memory only). */
   const handedOver = new Map<number, HandedOverConversation[]>();
+  const extraItems: ExtraMenuItem[] = [];
   deps.onInstalled.addListener(() => {
-    void deps.contextMenus
-      .removeAll()
-      .then(() =>
-        deps.contextMenus.create({ id: MENU_ID, title: MENU_TITLE, contexts: ['image'] }),
-      );
+    void deps.contextMenus.removeAll().then(() => {
+      deps.contextMenus.create({ id: MENU_ID, title: MENU_TITLE, contexts: ['image'] });
+      for (const { id, title, contexts } of extraItems)
+        deps.contextMenus.create({ id, title, contexts });
+    });
   });
 
   async function send<T extends RequestType>(
@@ -90,19 +107,17 @@ export function setupImageMenu(deps: MenuDeps) {
     }
   }
 
-  async function onClicked(info: MenuClick, tab?: { id?: number }): Promise<void> {
-    if (info.menuItemId !== MENU_ID || tab?.id === undefined || !info.srcUrl) return;
-    const tabId = tab.id;
-    const frameId = info.frameId ?? 0;
-    const inspected: InspectedImage = await send(tabId, frameId, {
-      type: 'image/inspect',
-      srcUrl: info.srcUrl,
-    }).catch(() => ({
-      image: null,
-      problem: "Glimpse can't read images on this page.",
-      rect: null,
-      alt: '',
-    }));
+  /**
+   * Keeps the tab's panel session (the image, read by the frame that holds it) and has the top
+   * frame place the panel. `frame` is the image's frame when it is not the top one (the rect is
+   * then in that frame's coordinates).
+   */
+  async function openPanel(
+    tabId: number,
+    srcUrl: string,
+    inspected: InspectedImage,
+    frame?: { frameId: number; url?: string | undefined },
+  ): Promise<void> {
     const hasHostAccess = deps.hasHostAccess;
     const hostAccess = hasHostAccess
       ? await missingHostAccess(inspected.image, {
@@ -112,17 +127,35 @@ export function setupImageMenu(deps: MenuDeps) {
     sessions.set(tabId, {
       tabId,
       ...(hostAccess ? { hostAccess } : {}),
-      srcUrl: info.srcUrl,
+      srcUrl,
       image: inspected.image,
       ...(inspected.problem ? { problem: inspected.problem } : {}),
       alt: inspected.alt,
     });
     await send(tabId, 0, {
       type: 'chat/open',
-      srcUrl: info.srcUrl,
+      srcUrl,
       rect: inspected.rect,
-      ...(frameId !== 0 && info.frameUrl ? { frameUrl: info.frameUrl } : {}),
+      ...(frame && frame.frameId !== 0 && frame.url ? { frameUrl: frame.url } : {}),
     });
+  }
+
+  async function onClicked(info: MenuClick, tab?: { id?: number }): Promise<void> {
+    const extra = extraItems.find((item) => item.id === info.menuItemId);
+    if (extra && tab?.id !== undefined) extra.onClick(tab.id);
+    if (info.menuItemId !== MENU_ID || tab?.id === undefined || !info.srcUrl) return;
+    const tabId = tab.id;
+    const frameId = info.frameId ?? 0;
+    const inspected: InspectedImage = await send(tabId, frameId, {
+      type: 'image/inspect',
+      srcUrl: info.srcUrl,
+    }).catch(() => ({
+      image: null,
+      problem: t('common.cantReadPage'),
+      rect: null,
+      alt: '',
+    }));
+    await openPanel(tabId, info.srcUrl, inspected, { frameId, url: info.frameUrl });
   }
 
   deps.contextMenus.onClicked.addListener(
@@ -131,13 +164,24 @@ export function setupImageMenu(deps: MenuDeps) {
 
   const handlers: Pick<
     RequestHandlers,
-    'panel/session' | 'panel/close' | 'panel/hand-over' | 'sidepanel/conversations'
+    | 'panel/session'
+    | 'panel/close'
+    | 'panel/focus-out'
+    | 'panel/hand-over'
+    | 'sidepanel/conversations'
   > = {
     'panel/session': async (_request, sender) =>
       fromPanelPage(sender, deps.extensionOrigin) ? (sessions.get(sender.tab.id) ?? null) : null,
     'panel/close': async (_request, sender) => {
-      if (!fromPanelPage(sender, deps.extensionOrigin)) return { closed: false };
+      // The chat panel or the page-images panel: whichever Glimpse frame the tab shows.
+      if (!fromPanelPage(sender, deps.extensionOrigin, [PANEL_PAGE, PAGE_IMAGES_PAGE]))
+        return { closed: false };
       return deps.sendToFrame(sender.tab.id, 0, { type: 'chat/close' });
+    },
+    'panel/focus-out': async ({ direction }, sender) => {
+      if (!fromPanelPage(sender, deps.extensionOrigin, [PANEL_PAGE, PAGE_IMAGES_PAGE]))
+        return { moved: false };
+      return deps.sendToFrame(sender.tab.id, 0, { type: 'chat/focus-out', direction });
     },
     'panel/hand-over': async ({ conversationId, turns }, sender) => {
       if (!fromPanelPage(sender, deps.extensionOrigin)) return { kept: false };
@@ -161,6 +205,11 @@ export function setupImageMenu(deps: MenuDeps) {
   };
   return {
     onClicked,
+    /** Adds an item to the menu (registered with the others at install). */
+    addMenuItem: (item: ExtraMenuItem) => extraItems.push(item),
+    openPanel,
+    /** A request to one frame of a tab, adding the content script first if the tab predates it. */
+    send,
     handlers,
     forgetTab: (tabId: number) => {
       sessions.delete(tabId);

@@ -1,6 +1,7 @@
 import DOMPurify from 'dompurify';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { t } from '@/src/i18n/i18n';
 import { type HandedOverConversation, sidePanelAskPort } from '@/src/messaging/protocol';
 import { sendRequest } from '@/src/messaging/runtime-rpc';
 import type { RawPort } from '@/src/messaging/typed-port';
@@ -52,14 +53,11 @@ export async function startSidePanel(root: HTMLElement): Promise<void> {
     render(
       <main class="side-panel">
         {list.length === 0 ? (
-          <p class="note">
-            No conversations yet. Right-click an image, ask Glimpse, then choose Continue in side
-            panel.
-          </p>
+          <p class="note">{t('sidePanel.empty')}</p>
         ) : (
-          <nav aria-label="This tab's recent conversations">
+          <nav aria-label={t('sidePanel.recent')}>
             <ol class="recent">
-              {list.map((c) => (
+              {list.map((c, index) => (
                 <li key={c.conversationId}>
                   <button
                     type="button"
@@ -67,7 +65,10 @@ export async function startSidePanel(root: HTMLElement): Promise<void> {
                     aria-current={c === selected ? 'true' : undefined}
                     onClick={() => draw(c)}
                   >
-                    {c.alt || c.turns[0]?.label || c.turns[0]?.question.slice(0, 40) || 'Image'}
+                    {c.alt ||
+                      c.turns[0]?.label ||
+                      c.turns[0]?.question.slice(0, 40) ||
+                      t('sidePanel.conversation', { n: index + 1 })}
                   </button>
                 </li>
               ))}

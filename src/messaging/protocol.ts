@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ToolIdSchema } from '@/src/verdicts/comparison';
-import type { VoteState } from '@/src/verdicts/vote-ledger';
+import type { VoteState } from '@/src/verdicts/vote-state';
 
 /**
  * The one protocol between Glimpse's contexts. Requests are validated on arrival:
@@ -38,6 +38,40 @@ export interface InspectedImage {
   alt: string;
 }
 
+/** What a frame answers when asked which image the user is on (the keyboard command). */
+export type PickedImage =
+  | { found: true; srcUrl: string; inspected: InspectedImage }
+  /** Focus is inside a cross-origin frame: ask the frame that has focus. */
+  | { found: false; focusInFrame: true }
+  | { found: false; focusInFrame?: false };
+
+/** What asking about "the image I'm on" (keyboard command, popup button) came to. */
+export type PageActionOutcome = 'opened' | 'no-image' | 'unavailable';
+
+/** One image the page-images panel lists: where it is and what its alt says, not its bytes. */
+export interface PageImageInfo {
+  /** The content script's number for it, in page order, for this scan. */
+  index: number;
+  /** http(s) address for the thumbnail; '' for data: and blob: images (read on demand). */
+  srcUrl: string;
+  /** Its alt text as it is (a file name, "photo"...) or ''. */
+  alt: string;
+  width: number;
+  height: number;
+  inFrame: boolean;
+}
+
+/** The page-images panel's session: the tab's unlabelled, meaningful images. */
+export interface PageImagesSession {
+  tabId: number;
+  images: PageImageInfo[];
+  /** How many images the page has in all (top and same-origin frames). */
+  checked: number;
+}
+
+/** An image read for the engine, or the sentence saying why it can't be. */
+export type ImageRead = { image: ImageInput } | { problem: string };
+
 /** What the panel's frame gets from the background: the image, never from the page. */
 export interface PanelSession {
   /** The tab the panel is in (the side panel opens there). */
@@ -65,6 +99,40 @@ export const RequestSchema = v.variant('type', [
     type: v.literal('image/inspect'),
     srcUrl: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
   }),
+  /**
+   * Background → a frame: which image is the user on? The focused image (or the one in the
+   * focused link), else the one under the pointer, else the largest on screen (keyboard command).
+   */
+  v.object({ type: v.literal('image/pick') }),
+  /** Background → the tab's top frame: show a short Glimpse notice; it names no page content. */
+  v.object({ type: v.literal('notice/show'), notice: v.picklist(['no-image']) }),
+  /** Popup → background: ask about the image the user is on in the current tab. */
+  v.object({ type: v.literal('page/ask-image') }),
+  /** Popup → background: describe the current tab's images. */
+  v.object({ type: v.literal('page/describe-images') }),
+  // ─── Describe this page's images. The panel frame asks the background, which asks the tab's
+  // top frame with the same message (content scripts never get runtime messages). ───
+  /** Background → top frame: list the page's images. */
+  v.object({ type: v.literal('page-images/scan') }),
+  /** Background → top frame: place the page-images panel's frame. */
+  v.object({ type: v.literal('page-images/open') }),
+  /** The page-images panel → background: my tab's list. */
+  v.object({ type: v.literal('page-images/session') }),
+  /** Panel → background → top frame: read image `index` for the engine. */
+  v.object({ type: v.literal('page-images/read'), index: v.pipe(v.number(), v.integer()) }),
+  /** Panel → background → top frame: scroll to image `index` and highlight it. */
+  v.object({ type: v.literal('page-images/reveal'), index: v.pipe(v.number(), v.integer()) }),
+  /**
+   * Panel → background → top frame, only while "add descriptions to the page" is on: offer
+   * this description to assistive technology beside image `index`.
+   */
+  v.object({
+    type: v.literal('page-images/annotate'),
+    index: v.pipe(v.number(), v.integer()),
+    text: v.pipe(v.string(), v.maxLength(4000)),
+  }),
+  /** Panel → background → top frame: take every description back out of the page. */
+  v.object({ type: v.literal('page-images/unannotate') }),
   // ─── The in-page panel: an extension page in a frame the content script places ───
   /**
    * Background → the tab's top frame: place the panel's frame beside this image. Carries no
@@ -79,10 +147,17 @@ export const RequestSchema = v.variant('type', [
   }),
   /** Background → the tab's top frame: remove the panel's frame and give focus back. */
   v.object({ type: v.literal('chat/close') }),
+  /**
+   * Background → the tab's top frame: Tab left the panel's frame at one end. Focus goes on in
+   * the page as if the panel sat right after its image: back to the image, or on past it.
+   */
+  v.object({ type: v.literal('chat/focus-out'), direction: v.picklist(['next', 'previous']) }),
   /** The panel's frame → background: the image this tab's panel is about. */
   v.object({ type: v.literal('panel/session') }),
   /** The panel's frame → background: close me (Esc or the close button). */
   v.object({ type: v.literal('panel/close') }),
+  /** The panel's frame → background: Tab (or Shift+Tab) went past its last (or first) control. */
+  v.object({ type: v.literal('panel/focus-out'), direction: v.picklist(['next', 'previous']) }),
   /** The panel's frame → background: this conversation continues in the tab's side panel. */
   v.object({
     type: v.literal('panel/hand-over'),
@@ -114,6 +189,8 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('votes/get') }),
   v.object({ type: v.literal('votes/cast'), choice: ToolIdSchema }),
   v.object({ type: v.literal('votes/withdraw') }),
+  /** The popup opened: send the votes that wait and fetch a fresh community tally. */
+  v.object({ type: v.literal('votes/sync-now') }),
 ]);
 export type Request = v.InferOutput<typeof RequestSchema>;
 export type RequestType = Request['type'];
@@ -121,10 +198,23 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
 export interface ResponseMap {
   'image/inspect': InspectedImage;
+  'image/pick': PickedImage;
+  'notice/show': { shown: boolean };
+  'page/ask-image': { outcome: PageActionOutcome };
+  'page/describe-images': { outcome: PageActionOutcome };
+  'page-images/scan': { images: PageImageInfo[]; checked: number };
+  'page-images/open': { opened: boolean };
+  'page-images/session': PageImagesSession | null;
+  'page-images/read': ImageRead;
+  'page-images/reveal': { shown: boolean };
+  'page-images/annotate': { added: boolean };
+  'page-images/unannotate': { removed: number };
   'chat/open': { opened: boolean };
   'chat/close': { closed: boolean };
+  'chat/focus-out': { moved: boolean };
   'panel/session': PanelSession | null;
   'panel/close': { closed: boolean };
+  'panel/focus-out': { moved: boolean };
   'panel/hand-over': { kept: boolean };
   'sidepanel/conversations': HandedOverConversation[];
   'options/open': { opened: boolean };
@@ -134,6 +224,7 @@ export interface ResponseMap {
   'votes/get': VoteState;
   'votes/cast': VoteState;
   'votes/withdraw': VoteState;
+  'votes/sync-now': { started: boolean };
 }
 export type ResponseFor<T extends RequestType> = ResponseMap[T];
 
@@ -312,3 +403,34 @@ export const EngineEventSchema = v.variant('type', [
   v.object({ type: v.literal('error'), requestId: id, message: v.string() }),
   v.object({ type: v.literal('cancelled'), requestId: id }),
 ]);
+
+// ─── The engine page and its worker ─────────────────────────────────────────────────────────
+// The engine runs in a dedicated worker of the engine page (Chrome's offscreen document, the
+// frame in Firefox's event page). Every extension page of a browser shares one main thread in
+// the extension's process, the panel's frame in a tab included: inference there froze typing.
+// A dedicated worker hears only from the page that started it.
+
+/** Engine page → its worker. */
+export type EngineWorkerInbound =
+  /** A command from the background's engine port, relayed as it came. */
+  | { type: 'command'; command: EngineCommand }
+  /** The background's engine port opened (again) or closed: a close cancels what runs. */
+  | { type: 'port'; connected: boolean }
+  /** The answer to `rasterise-svg`: pixels, or a sentence for the user. */
+  | {
+      type: 'svg-pixels';
+      callId: number;
+      pixels: { data: ArrayBuffer; width: number; height: number } | null;
+      error?: string;
+    };
+
+/** Worker → its engine page. */
+export type EngineWorkerOutbound =
+  /** For the background's engine port. */
+  | { type: 'event'; event: EngineEvent }
+  /** Nothing was asked for the idle time: the background may close the page. */
+  | { type: 'idle' }
+  /** A request is running (Firefox: keep the event page loaded). */
+  | { type: 'keepalive' }
+  /** SVG needs an <img> to draw, which a worker lacks: the page rasterises it. */
+  | { type: 'rasterise-svg'; callId: number; bytes: ArrayBuffer; mimeType: string };

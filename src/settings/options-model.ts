@@ -1,6 +1,12 @@
 import { computed, createModel, signal } from '@preact/signals';
 import * as v from 'valibot';
+import { plural, t } from '@/src/i18n/i18n';
 import type { BackendPreference, Dtype, ModelModule } from '@/src/messaging/protocol';
+import {
+  DEFAULT_VOTE_SETTINGS,
+  normalizeServiceUrl,
+  type VoteSettings,
+} from '@/src/verdicts/vote-settings';
 import { chooseBackend, type GpuProbe } from '@/src/vlm/backend';
 import { type CachedModel, deleteCachedModels, listCachedModels } from '@/src/vlm/model-cache';
 import {
@@ -13,6 +19,7 @@ import {
 } from '@/src/vlm/model-import';
 import { DEFAULT_MODEL_ID, HUB_HOST, isValidModelId, MODELS } from '@/src/vlm/model-registry';
 import { DEFAULT_SETTINGS, type GlimpseSettings, GlimpseSettingsSchema } from '@/src/vlm/settings';
+import { parseWebAddress, WEB_ADDRESS_HINT } from './web-address';
 
 export interface OptionsDeps {
   load(): Promise<GlimpseSettings>;
@@ -20,6 +27,12 @@ export interface OptionsDeps {
   caches: Pick<CacheStorage, 'open' | 'delete' | 'has'>;
   probeGpu(): Promise<GpuProbe>;
   confirm(question: string): boolean;
+  votes: {
+    load(): Promise<VoteSettings>;
+    save(settings: VoteSettings): Promise<void>;
+    /** The build's vote service, null for a device-only build. */
+    defaultServiceUrl: string | null;
+  };
 }
 
 export type FolderFile = { webkitRelativePath: string } & Blob;
@@ -35,6 +48,8 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
   const gpu = signal<GpuProbe | null>(null);
   const importMessage = signal<string | null>(null);
   const importing = signal(false);
+  const voteSettings = signal<VoteSettings>(DEFAULT_VOTE_SETTINGS);
+  const voteUrlError = signal<string | null>(null);
 
   const isCustom = computed(() => !MODELS.some((m) => m.id === settings.value.modelId));
   const backendNow = computed(() =>
@@ -49,27 +64,38 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     cached.value = await listCachedModels(deps.caches).catch(() => []);
   }
 
+  async function saving(write: () => Promise<void>) {
+    error.value = null;
+    saveState.value = 'saving';
+    try {
+      await write();
+      saveState.value = 'saved';
+    } catch {
+      saveState.value = 'idle';
+      error.value = t('options.saveFailed');
+    }
+  }
+
+  function updateVotes(patch: Partial<VoteSettings>) {
+    const next = { ...voteSettings.value, ...patch };
+    voteSettings.value = next;
+    return saving(() => deps.votes.save(next));
+  }
+
   async function update(patch: Partial<GlimpseSettings>) {
     const next = { ...settings.value, ...patch };
     const parsed = v.safeParse(GlimpseSettingsSchema, next);
     if (!parsed.success) {
-      error.value = 'That setting was not saved: it is not valid.';
+      error.value = t('options.invalid');
       return;
     }
     settings.value = parsed.output;
-    error.value = null;
-    saveState.value = 'saving';
-    try {
-      await deps.save(parsed.output);
-      saveState.value = 'saved';
-    } catch {
-      saveState.value = 'idle';
-      error.value = "Glimpse couldn't save your settings. Try again.";
-    }
+    await saving(() => deps.save(parsed.output));
   }
 
   void (async () => {
     settings.value = await deps.load();
+    voteSettings.value = await deps.votes.load();
     loaded.value = true;
     await refreshCache();
     gpu.value = await deps.probeGpu();
@@ -88,29 +114,25 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     backendNow,
     isCustom,
     importedModels,
+    voteSettings,
+    voteUrlError,
+    defaultVoteServiceUrl: computed(() => deps.votes.defaultServiceUrl),
     importMessage,
     importing,
     chooseModel: (modelId: string) => update({ modelId }),
     setCustomModel(modelId: string) {
       const id = modelId.trim();
       if (!isValidModelId(id)) {
-        customIdError.value = 'Enter a model id like owner/name, as on the Hugging Face Hub.';
+        customIdError.value = t('options.badModelId');
         return;
       }
       customIdError.value = null;
       void update({ modelId: id });
     },
     setMirror(url: string) {
-      const value = url.trim() || HUB_HOST;
-      let parsed: URL | null = null;
-      try {
-        parsed = new URL(value);
-      } catch {
-        parsed = null;
-      }
-      if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        mirrorError.value =
-          'Enter a web address starting with https:// (or http:// on your own network).';
+      const parsed = parseWebAddress(url.trim() || HUB_HOST);
+      if (!parsed) {
+        mirrorError.value = WEB_ADDRESS_HINT;
         return;
       }
       mirrorError.value = null;
@@ -121,6 +143,18 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
       return update({ remoteHost: HUB_HOST });
     },
     setBackend: (backend: BackendPreference) => update({ backend }),
+    /** Empty means the build's own service (or none). */
+    setVoteServiceUrl(text: string) {
+      const trimmed = text.trim();
+      const url = trimmed ? normalizeServiceUrl(trimmed) : null;
+      if (trimmed && !url) {
+        voteUrlError.value = WEB_ADDRESS_HINT;
+        return;
+      }
+      voteUrlError.value = null;
+      void updateVotes({ serviceUrl: url });
+    },
+    setDeviceOnly: (deviceOnly: boolean) => updateVotes({ deviceOnly }),
     setDtype(module: ModelModule, dtype: Dtype | 'default') {
       const overrides = { ...settings.value.dtypeOverrides };
       if (dtype === 'default') delete overrides[module];
@@ -129,16 +163,13 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
     },
     setIdleMinutes(minutes: number) {
       if (!Number.isFinite(minutes) || minutes < 1 || minutes > 60) {
-        error.value = 'Choose between 1 and 60 minutes.';
+        error.value = t('options.badIdle');
         return;
       }
       void update({ idleMinutes: minutes });
     },
     async deleteDownloads() {
-      if (
-        !deps.confirm('Delete every downloaded model? The next question downloads the model again.')
-      )
-        return;
+      if (!deps.confirm(t('options.confirmDelete'))) return;
       await deleteCachedModels(deps.caches);
       await refreshCache();
       if (settings.value.modelId.startsWith('local/')) await update({ modelId: DEFAULT_MODEL_ID });
@@ -166,10 +197,9 @@ export const OptionsModel = createModel((deps: OptionsDeps) => {
         );
         await refreshCache();
         await update({ modelId });
-        importMessage.value = `Imported ${count} files as ${folder}. Glimpse now uses it, fully offline.`;
+        importMessage.value = plural('options.importedOk', count, { name: folder });
       } catch {
-        importMessage.value =
-          "Glimpse couldn't store these files. Free some disk space and try again.";
+        importMessage.value = t('options.storeFailed');
       } finally {
         importing.value = false;
       }

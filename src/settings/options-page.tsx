@@ -1,5 +1,6 @@
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { formatBytes, formatNumber, plural, t } from '@/src/i18n/i18n';
 import { DTYPES, type Dtype, MODEL_MODULES, type ModelModule } from '@/src/messaging/protocol';
-import { formatBytes } from '@/src/vlm/model-cache';
 import { HUB_HOST, MODELS, modelName } from '@/src/vlm/model-registry';
 import { BACKEND_NAMES } from '@/src/vlm/status-format';
 import type { FolderFile, OptionsModelInstance } from './options-model';
@@ -12,7 +13,7 @@ function ModelSection({ model }: Props) {
   const backend = model.backendNow.value?.backend ?? 'wasm';
   return (
     <fieldset>
-      <legend>Model</legend>
+      <legend>{t('options.model')}</legend>
       {MODELS.map((m) => (
         <label key={m.id} class="choice">
           <input
@@ -23,8 +24,11 @@ function ModelSection({ model }: Props) {
             onChange={() => void model.chooseModel(m.id)}
           />
           <span>
-            <strong>{m.name}</strong> — {m.summary} About {m.downloadMb[backend]} MB to download,{' '}
-            {m.memoryGb} GB of memory.
+            <strong>{m.name}</strong> — {localizeEngineText(m.summary)}{' '}
+            {t('options.modelChoice', {
+              mb: formatNumber(m.downloadMb[backend]),
+              gb: formatNumber(m.memoryGb),
+            })}
           </span>
         </label>
       ))}
@@ -38,7 +42,7 @@ function ModelSection({ model }: Props) {
             onChange={() => void model.chooseModel(id)}
           />
           <span>
-            <strong>{modelName(id)}</strong> — from your files, works offline.
+            <strong>{localizeEngineText(modelName(id))}</strong> — {t('options.imported')}
           </span>
         </label>
       ))}
@@ -53,15 +57,12 @@ function ModelSection({ model }: Props) {
           }
         />
         <span>
-          <strong>Custom model</strong> — enter its id below.
+          <strong>{t('options.custom')}</strong> — {t('options.customHint')}
         </span>
       </label>
       <label class="field">
         <span>
-          Custom model id{' '}
-          <small>
-            (any SmolVLM/Idefics3 ONNX export, e.g. your own SmolVLM2-2.2B; there is no public one)
-          </small>
+          {t('options.customId')} <small>{t('options.customIdHelp')}</small>
         </span>
         <input
           type="text"
@@ -84,9 +85,9 @@ function SourceSection({ model }: Props) {
   const host = model.settings.value.remoteHost;
   return (
     <fieldset>
-      <legend>Where the model downloads from</legend>
+      <legend>{t('options.source')}</legend>
       <label class="field">
-        <span>Mirror host (Hugging Face Hub by default)</span>
+        <span>{t('options.mirror')}</span>
         <input
           type="url"
           name="mirror"
@@ -98,19 +99,18 @@ function SourceSection({ model }: Props) {
         />
       </label>
       <p id="mirror-help" class="help">
-        Files are fetched as <code>{'<host>/<model id>/resolve/main/<file>'}</code>, as from the
-        Hub. This download is the only thing Glimpse ever sends over the network.
+        {t('options.mirrorHelp', { pattern: '<host>/<model id>/resolve/main/<file>' })}
       </p>
       <p id="mirror-error" class="error" role="alert">
         {model.mirrorError.value}
       </p>
       {host !== HUB_HOST && (
         <button type="button" onClick={() => void model.useHub()}>
-          Use the Hugging Face Hub
+          {t('options.useHub')}
         </button>
       )}
       <label class="field">
-        <span>Or import a model folder from this computer (for air-gapped use)</span>
+        <span>{t('options.import')}</span>
         <input
           type="file"
           name="import"
@@ -125,7 +125,9 @@ function SourceSection({ model }: Props) {
         />
       </label>
       <p class="status-text" role="status" data-testid="import-status">
-        {model.importing.value ? 'Importing…' : model.importMessage.value}
+        {model.importing.value
+          ? t('options.importing')
+          : localizeEngineText(model.importMessage.value ?? '')}
       </p>
     </fieldset>
   );
@@ -135,7 +137,7 @@ function PerformanceSection({ model }: Props) {
   const { settings, gpu, backendNow } = model;
   return (
     <fieldset>
-      <legend>Speed</legend>
+      <legend>{t('options.speed')}</legend>
       {(['auto', 'webgpu', 'wasm'] as const).map((choice) => (
         <label key={choice} class="choice">
           <input
@@ -147,25 +149,25 @@ function PerformanceSection({ model }: Props) {
           />
           <span>
             {choice === 'auto'
-              ? 'Automatic (WebGPU when available)'
-              : `Always ${BACKEND_NAMES[choice]}`}
+              ? t('options.auto')
+              : t('options.always', { backend: BACKEND_NAMES[choice] })}
           </span>
         </label>
       ))}
       <p class="help" data-testid="backend-now">
-        {gpu.value === null ? 'Checking for WebGPU…' : backendNow.value?.reason}
+        {gpu.value === null
+          ? t('options.checkingGpu')
+          : localizeEngineText(backendNow.value?.reason ?? '')}
       </p>
       <details>
-        <summary>Weights precision per part of the model</summary>
+        <summary>{t('options.precision')}</summary>
         {MODEL_MODULES.map((module) => (
           <DtypeSelect key={module} model={model} module={module} />
         ))}
-        <p class="help">
-          Leave on Default unless answers look wrong: some GPUs mis-handle 8-bit weights.
-        </p>
+        <p class="help">{t('options.precisionHelp')}</p>
       </details>
       <label class="field">
-        <span>Free memory after this many idle minutes</span>
+        <span>{t('options.idle')}</span>
         <input
           type="number"
           name="idle"
@@ -190,7 +192,7 @@ function DtypeSelect({ model, module }: Props & { module: ModelModule }) {
         value={value}
         onChange={(e) => model.setDtype(module, e.currentTarget.value as Dtype | 'default')}
       >
-        <option value="default">Default</option>
+        <option value="default">{t('options.default')}</option>
         {DTYPES.map((d) => (
           <option key={d} value={d}>
             {d}
@@ -204,42 +206,95 @@ function DtypeSelect({ model, module }: Props & { module: ModelModule }) {
 function StorageSection({ model }: Props) {
   return (
     <fieldset>
-      <legend>Downloaded models</legend>
+      <legend>{t('options.downloads')}</legend>
       {model.cached.value.length === 0 ? (
-        <p data-testid="cache-list">Nothing downloaded yet.</p>
+        <p data-testid="cache-list">{t('options.nothingDownloaded')}</p>
       ) : (
         <ul data-testid="cache-list">
           {model.cached.value.map((m) => (
             <li key={`${m.host}/${m.modelId}`}>
-              {modelName(m.modelId)} from {m.host}: {formatBytes(m.bytes)} in {m.files} files
+              {plural('options.cachedModel', m.files, {
+                model: localizeEngineText(modelName(m.modelId)),
+                host: m.host,
+                size: formatBytes(m.bytes),
+              })}
             </li>
           ))}
         </ul>
       )}
-      <p data-testid="cache-total">Total: {formatBytes(model.cachedTotal.value)}</p>
+      <p data-testid="cache-total">
+        {t('options.total', { size: formatBytes(model.cachedTotal.value) })}
+      </p>
       <button
         type="button"
         disabled={model.cached.value.length === 0}
         onClick={() => void model.deleteDownloads()}
       >
-        Delete downloaded models
+        {t('options.delete')}
       </button>
     </fieldset>
   );
 }
 
+function VotesSection({ model }: Props) {
+  const { serviceUrl, deviceOnly } = model.voteSettings.value;
+  const fallback = model.defaultVoteServiceUrl.value;
+  return (
+    <fieldset>
+      <legend>{t('options.votes')}</legend>
+      <label class="choice">
+        <input
+          type="checkbox"
+          name="device-only"
+          checked={deviceOnly}
+          onChange={(e) => void model.setDeviceOnly(e.currentTarget.checked)}
+        />
+        <span>{t('options.deviceOnly')}</span>
+      </label>
+      <p class="help" id="vote-sync-help">
+        {t('options.syncHelp')}
+      </p>
+      <label class="field">
+        <span>
+          {t('options.voteService')}{' '}
+          <small>
+            {fallback
+              ? t('options.voteServiceFallback', { url: fallback })
+              : t('options.voteServiceNone')}
+          </small>
+        </span>
+        <input
+          type="url"
+          name="vote-service"
+          placeholder={fallback ?? 'https://votes.example.org'}
+          defaultValue={serviceUrl ?? ''}
+          key={serviceUrl ?? ''}
+          disabled={deviceOnly}
+          aria-invalid={model.voteUrlError.value ? 'true' : 'false'}
+          aria-describedby="vote-sync-help vote-service-error"
+          onChange={(e) => model.setVoteServiceUrl(e.currentTarget.value)}
+        />
+      </label>
+      <p id="vote-service-error" class="error" role="alert">
+        {model.voteUrlError.value}
+      </p>
+    </fieldset>
+  );
+}
+
 export function OptionsPage({ model }: Props) {
-  if (!model.loaded.value) return <main class="options">Loading settings…</main>;
+  if (!model.loaded.value) return <main class="options">{t('options.loading')}</main>;
   return (
     <main class="options">
-      <h1>Glimpse settings</h1>
-      <p class="help">Answers are computed on this device. Images and questions never leave it.</p>
+      <h1>{t('options.pageTitle')}</h1>
+      <p class="help">{t('options.intro')}</p>
       <ModelSection model={model} />
       <SourceSection model={model} />
       <PerformanceSection model={model} />
       <StorageSection model={model} />
+      <VotesSection model={model} />
       <p class="status-text" role="status" data-testid="save-status">
-        {model.error.value ?? (model.saveState.value === 'saved' ? 'Saved.' : '')}
+        {model.error.value ?? (model.saveState.value === 'saved' ? t('options.saved') : '')}
       </p>
     </main>
   );

@@ -1,4 +1,5 @@
-import { formatBytes } from '@/src/vlm/model-cache';
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { formatBytes, t } from '@/src/i18n/i18n';
 import { modelName } from '@/src/vlm/model-registry';
 import type { StatusView } from '@/src/vlm/status-format';
 import type { EngineStatusModelInstance } from './engine-status-model';
@@ -7,20 +8,24 @@ import type { EngineStatusModelInstance } from './engine-status-model';
 export function StatusLine({ view }: { view: StatusView }) {
   return (
     <div class={`engine-status tone-${view.tone}`} data-state={view.tone}>
-      <p class="engine-headline">{view.headline}</p>
+      <p class="engine-headline">{localizeEngineText(view.headline)}</p>
       {view.percent !== undefined && (
-        <progress max={100} value={view.percent} aria-label="Model download progress">
+        <progress max={100} value={view.percent} aria-label={t('device.downloadProgress')}>
           {view.percent}%
         </progress>
       )}
-      {view.detail && <p class="engine-detail">{view.detail}</p>}
+      {view.detail && <p class="engine-detail">{localizeEngineText(view.detail)}</p>}
       {view.files && view.files.length > 1 && (
         <ul class="engine-files">
           {view.files.map((file) => (
             <li key={file.name}>
               <span class="file-name">{file.name}</span>{' '}
-              <span class="file-progress">{file.text}</span>
-              <progress max={100} value={file.percent} aria-label={`${file.name} download`} />
+              <span class="file-progress">{localizeEngineText(file.text)}</span>
+              <progress
+                max={100}
+                value={file.percent}
+                aria-label={t('device.fileDownload', { file: file.name })}
+              />
             </li>
           ))}
         </ul>
@@ -40,20 +45,20 @@ export function DeviceCard({
   const bytes = model.cachedBytes.value;
   return (
     <section class="device-card" aria-labelledby="device-heading" aria-live="polite">
-      <h2 id="device-heading">SmolVLM2 on this device</h2>
+      <h2 id="device-heading">{t('device.heading')}</h2>
       <p class="device-model">
-        Model: <strong>{modelName(model.modelId.value)}</strong>
+        {t('device.model')} <strong>{localizeEngineText(modelName(model.modelId.value))}</strong>
       </p>
       <StatusLine view={model.view.value} />
       <p class="device-measured" data-testid="measured">
         {model.measured.value
-          ? `Measured here: ${model.measured.value}`
-          : 'No answer measured on this device yet. Right-click an image and choose "Ask Glimpse about this image".'}
+          ? t('device.measured', { run: localizeEngineText(model.measured.value) })
+          : t('device.notMeasured')}
       </p>
       <p class="fine-print">
-        Downloaded models: {bytes === null ? '…' : formatBytes(bytes)} ·{' '}
+        {t('device.downloaded', { size: bytes === null ? '…' : formatBytes(bytes) })} ·{' '}
         <a href={optionsUrl} target="_blank" rel="noreferrer">
-          Model settings
+          {t('device.settings')}
         </a>
       </p>
     </section>

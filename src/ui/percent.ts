@@ -1,4 +1,2 @@
-/** A whole percentage, or an em dash when there is nothing to count yet. */
-export function formatPercent(value: number | null): string {
-  return value === null ? '—' : `${value}%`;
-}
+/** A whole percentage formatted by Intl for the UI language, or an em dash with nothing to count. */
+export { formatPercent } from '@/src/i18n/i18n';

@@ -1,4 +1,5 @@
-import type { ToolId } from './comparison';
+import { t } from '@/src/i18n/i18n';
+import { comparison, type ToolId } from './comparison';
 
 export interface Badge {
   text: string;
@@ -6,19 +7,15 @@ export interface Badge {
   title: string;
 }
 
-const PICK_BADGES: Record<ToolId, Badge> = {
-  'smolvlm2-2b': { text: 'VLM', color: '#6d28d9', title: 'Glimpse — your pick: SmolVLM2-2B' },
-  'skypilot-research-agents': {
-    text: 'SKY',
-    color: '#0369a1',
-    title: 'Glimpse — your pick: SkyPilot Research Agents',
-  },
+const PICK_BADGES: Record<ToolId, Omit<Badge, 'title'>> = {
+  'smolvlm2-2b': { text: 'VLM', color: '#6d28d9' },
+  'skypilot-research-agents': { text: 'SKY', color: '#0369a1' },
 };
 
-const NO_PICK: Badge = { text: '', color: '#6b7280', title: 'Glimpse' };
-
 export function badgeForChoice(choice: ToolId | null): Badge {
-  return choice === null ? NO_PICK : PICK_BADGES[choice];
+  if (choice === null) return { text: '', color: '#6b7280', title: t('extName') };
+  const tool = comparison.tools.find((candidate) => candidate.id === choice)?.name ?? choice;
+  return { ...PICK_BADGES[choice], title: t('verdicts.badgeTitle', { tool }) };
 }
 
 /** The slice of `browser.action` the badge needs, so tests can pass the fake browser's. */

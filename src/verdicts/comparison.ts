@@ -70,10 +70,7 @@ export function formatSplit({ ship, skip }: ReviewerSplit): string {
   return `${ship}–${skip}`;
 }
 
-/** One plain sentence on the entry prices, derived from the data. */
-export function pricingRead(tools: readonly Tool[]): string {
-  const free = tools.filter((t) => /^free$/i.test(t.entryPrice));
-  if (free.length === tools.length) return 'Both have a free entry.';
-  if (free.length === 0) return 'Neither has a free entry.';
-  return `Only ${free.map((t) => t.name).join(' and ')} has a free entry.`;
+/** The tools with a free entry price, for the popup's pricing read (worded in the UI). */
+export function freeEntryTools(tools: readonly Tool[]): readonly Tool[] {
+  return tools.filter((t) => /^free$/i.test(t.entryPrice));
 }

@@ -57,6 +57,20 @@ export function acknowledgeThrough(ledger: VoteLedger, lastEventId: string): Vot
   return { ...ledger, syncedCount: Math.max(ledger.syncedCount, index + 1) };
 }
 
+/**
+ * Moves the cursor over the first pending event without the service storing it: for an event
+ * the service refused as invalid once a later vote superseded it. The event itself stays.
+ */
+export function passOver(ledger: VoteLedger, eventId: string): VoteLedger {
+  if (ledger.events[ledger.syncedCount]?.id !== eventId) return ledger;
+  return { ...ledger, syncedCount: ledger.syncedCount + 1 };
+}
+
+/** The ledger with no event acknowledged: for an install that has seen none of them. */
+export function resetCursor(ledger: VoteLedger): VoteLedger {
+  return ledger.syncedCount === 0 ? ledger : { ...ledger, syncedCount: 0 };
+}
+
 export interface Tally {
   counts: Record<ToolId, number>;
   total: number;
@@ -77,17 +91,4 @@ export function tallyBallots(ballots: Iterable<ToolId | null>): Tally {
 /** Community share in whole percent, or null while there are no votes ("—" in the UI). */
 export function communityPercent(tally: Tally, toolId: ToolId): number | null {
   return tally.total === 0 ? null : Math.round((tally.counts[toolId] / tally.total) * 100);
-}
-
-export interface VoteState {
-  choice: ToolId | null;
-  tally: Tally;
-  /** Where the tally comes from: this device only until a vote service exists. */
-  scope: 'this-device';
-}
-
-/** Until votes sync, the community is this device's one current ballot. */
-export function voteStateOf(ledger: VoteLedger): VoteState {
-  const choice = currentChoice(ledger);
-  return { choice, tally: tallyBallots([choice]), scope: 'this-device' };
 }

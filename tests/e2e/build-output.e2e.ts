@@ -17,6 +17,7 @@ describe('the production build', () => {
     host_permissions: string[];
     content_security_policy: { extension_pages: string };
     externally_connectable?: unknown;
+    commands?: unknown;
     web_accessible_resources?: unknown;
     cross_origin_embedder_policy?: { value: string };
     cross_origin_opener_policy?: { value: string };
@@ -51,6 +52,7 @@ describe('the production build', () => {
       "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
     );
     expect([...manifest.permissions].sort()).toEqual([
+      'alarms',
       'contextMenus',
       'offscreen',
       'scripting',
@@ -59,13 +61,29 @@ describe('the production build', () => {
       'unlimitedStorage',
     ]);
     expect(manifest.host_permissions).toEqual(['<all_urls>']);
-    // Only the panel's page is web-accessible, and only at a per-session URL: no fixed URL a
-    // page could probe (the content script has no CSS file to expose).
+    // Only the two pages Glimpse frames in tabs (the chat panel, the page-images panel) are
+    // web-accessible, and only at a per-session URL: no fixed URL a page could probe (the
+    // content script has no CSS file to expose).
     expect(manifest.web_accessible_resources).toEqual([
-      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+      {
+        resources: ['panel.html', 'page-images.html'],
+        matches: ['<all_urls>'],
+        use_dynamic_url: true,
+      },
     ]);
     expect(files.filter((f) => /content-scripts[/].*\.css$/.test(f))).toEqual([]);
     expect(manifest.externally_connectable).toBeUndefined();
+    // The keyboard commands (rebindable at chrome://extensions/shortcuts; README: Accessibility).
+    expect(manifest.commands).toEqual({
+      'ask-about-image': {
+        suggested_key: { default: 'Alt+Shift+G' },
+        description: expect.any(String),
+      },
+      'describe-page-images': {
+        suggested_key: { default: 'Alt+Shift+D' },
+        description: expect.any(String),
+      },
+    });
     // Cross-origin isolation, so the offscreen engine may use SharedArrayBuffer threads.
     expect(manifest.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
     expect(manifest.cross_origin_opener_policy).toEqual({ value: 'same-origin' });

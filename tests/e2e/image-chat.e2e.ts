@@ -8,6 +8,7 @@ import { artifactPath } from './harness/artifacts';
 import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
 import { recordFigure } from './harness/figures';
 import { askGlimpseAbout, PanelPage } from './harness/panel-page';
+import { pressEscapeToClose } from './harness/shortcut';
 import { startTestSite, type TestSite } from './harness/test-site';
 
 let mirror: MirrorServer;
@@ -157,9 +158,16 @@ describe('right-click an image and ask', () => {
     expect(stopped.answer.startsWith('Mostly dark shadows')).toBe(true);
     expect(await panel.text('li.turn:last-child .note')).toBe('Stopped.');
     await panel.ask('Thanks. What is it again?');
-    // Still about the same image ("forever" is still in the conversation, so it runs on again).
+    // Still about the same image. "forever" is still in the conversation, so it runs on again:
+    // once it has said what the image is, Stop it too (running it to its token limit only costs
+    // the suite time).
+    await panel.waitFor(
+      async () => ((await panel.text('li.turn:last-child .answer')) ?? '').startsWith(DARK_ANSWER),
+      'the follow-up about the same image',
+    );
+    await panel.clickButton('Stop');
     const followUp = await panel.lastTurn();
-    expect(followUp.state).toBe('done');
+    expect(followUp.state).toBe('cancelled');
     expect(followUp.answer.startsWith(DARK_ANSWER)).toBe(true);
   });
 
@@ -178,9 +186,46 @@ describe('right-click an image and ask', () => {
   test('Esc closes the panel and gives focus back to the page', async () => {
     const { page, panel } = await openPanel('/link');
     expect(await panel.focused()).toBe('textarea#glimpse-question');
-    await page.keyboard.press('Escape');
+    await pressEscapeToClose(page);
     await expect.poll(() => PanelPage.isOpen(page)).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('link');
+  });
+
+  test('Tab order: the panel sits right after its image, both ways, with its focus rings', async () => {
+    const { page, panel } = await openPanel('/link');
+    const pageFocus = () =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.localName);
+    // Forward through the panel's controls and out: the page's next stop after the image's link.
+    let presses = 0;
+    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
+      await page.keyboard.press('Tab');
+    expect(await pageFocus()).toBe('after');
+    // Back in from after it: the panel's last control, with its focus ring.
+    await page.keyboard.press('Shift+Tab');
+    expect(await pageFocus()).toBe('glimpse-image-chat');
+    const last = await panel.focused();
+    expect(last).not.toBe('body');
+    expect(
+      await panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible')),
+    ).toBe(true);
+    // Backward all the way out: the image's link, which comes right before the panel.
+    presses = 0;
+    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
+      await page.keyboard.press('Shift+Tab');
+    expect(await pageFocus()).toBe('link');
+    // And Tab from the link enters the panel at its first control, where the user left it.
+    await page.keyboard.press('Tab');
+    expect(await pageFocus()).toBe('glimpse-image-chat');
+    expect(await panel.focused()).not.toBe(last);
+    expect(
+      await panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible')),
+    ).toBe(true);
+    // The page's own order is untouched elsewhere: Shift+Tab from the link reaches "Before".
+    presses = 0;
+    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
+      await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await pageFocus()).toBe('before');
   });
 
   test('model output is untrusted: HTML in an answer shows as text, markdown still renders', async () => {

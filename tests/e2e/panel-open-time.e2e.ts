@@ -1,6 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../scripts/lib/chromium';
+import {
+  EXTENSION_DIR,
+  type ExtensionBrowser,
+  launchWithExtension,
+} from '../../scripts/lib/chromium';
 import type { MirrorServer } from '../support/mirror-server';
 import { artifactPath } from './harness/artifacts';
 import { setSettings, startMirror, tinyModelSettings } from './harness/engine-env';
@@ -31,6 +37,21 @@ afterAll(async () => {
   await site.close();
   await mirror.stop();
 });
+
+/** The build under test shows its panel in a frame of its own page (after the move) or not (before). */
+const framed = existsSync(
+  join(process.env.GLIMPSE_E2E_EXTENSION_DIR ?? EXTENSION_DIR, 'panel.html'),
+);
+
+async function waitForPanelFrame(page: Page): Promise<Frame> {
+  const started = Date.now();
+  for (;;) {
+    const frame = page.frames().find((f) => f.url().includes('/panel.html'));
+    if (frame) return frame;
+    if (Date.now() - started > 15_000) throw new Error("the panel's frame never attached");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -81,10 +102,12 @@ test('menu click to panel ready to type (recorded)', async () => {
     const hostFocusAt = await page.evaluate(
       () => (window as unknown as { hostFocusAt: number }).hostFocusAt,
     );
-    // In the framed panel, ready means the frame's question box has focus too.
-    const frame = page.frames().find((f) => f.url().includes('/panel.html'));
+    // In the framed panel, ready means the frame's question box has focus too. The frame may
+    // not be attached yet when the host takes focus: wait for it, or the sample would count the
+    // host's focus alone.
     let frameReadyAt = 0;
-    if (frame) {
+    if (framed) {
+      const frame = await waitForPanelFrame(page);
       await frame.waitForFunction(() => document.documentElement.dataset.readyAt, null, {
         timeout: 15_000,
         polling: 5,
@@ -104,6 +127,9 @@ test('menu click to panel ready to type (recorded)', async () => {
               domInteractive: nav.domInteractive,
               loadEnd: nav.loadEventEnd,
               ready: Number(document.documentElement.dataset.readyAt) - performance.timeOrigin,
+              marks: performance
+                .getEntriesByType('mark')
+                .map((m) => [m.name, Math.round(m.startTime)]),
               resources: (
                 performance.getEntriesByType('resource') as PerformanceResourceTiming[]
               ).map((r) => [

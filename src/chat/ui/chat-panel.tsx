@@ -1,8 +1,11 @@
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { t } from '@/src/i18n/i18n';
 import { StatusLine } from '@/src/ui/engine-status';
 import { describeStatus } from '@/src/vlm/status-format';
 import type { ChatModelInstance } from '../chat-model';
 import { hostAccessSentence } from '../host-access';
 import { QUICK_ACTIONS } from '../prompts';
+import { closeOnEscape, HeaderActions } from './header-actions';
 import { trusted } from './trusted';
 import { TurnView } from './turn-view';
 
@@ -14,6 +17,8 @@ export interface ChatPanelProps {
   onClose: () => void;
   /** Moves the conversation to the browser's side panel (where there is one). */
   onContinueInSidePanel?: () => void;
+  /** When the UI isn't English and the model writes English only: its name, for the note. */
+  englishOnlyModel?: string;
 }
 
 export function ChatPanel({
@@ -23,6 +28,7 @@ export function ChatPanel({
   renderMarkdown,
   onClose,
   onContinueInSidePanel,
+  englishOnlyModel,
 }: ChatPanelProps) {
   const busy = model.busy.value;
   return (
@@ -31,42 +37,27 @@ export function ChatPanel({
       role="dialog"
       aria-modal="false"
       aria-labelledby="glimpse-title"
-      onKeyDown={trusted((event: KeyboardEvent) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          onClose();
-        }
-      })}
+      onKeyDown={closeOnEscape(onClose)}
     >
       <header>
         {thumbnailUrl && <img class="thumb" src={thumbnailUrl} alt="" />}
         <div class="titles">
-          <h2 id="glimpse-title">Ask Glimpse about this image</h2>
-          <p class="subtitle">{alt ? `“${alt}”` : 'Answered on your device. Nothing leaves it.'}</p>
-        </div>
-        <div class="header-actions">
-          {busy && (
-            // In the header, which never moves: a Stop under a growing answer is a moving target.
-            <button type="button" class="stop" onClick={trusted(() => model.stop())}>
-              Stop
-            </button>
+          <h2 id="glimpse-title">{t('chat.title')}</h2>
+          {alt ? (
+            // The page's own alt text, in the page's language.
+            <p class="subtitle" data-content>{`“${alt}”`}</p>
+          ) : (
+            <p class="subtitle">{t('chat.subtitle')}</p>
           )}
-          <button
-            type="button"
-            class="icon"
-            aria-label="Close Glimpse (Esc)"
-            onClick={trusted(onClose)}
-          >
-            ×
-          </button>
         </div>
+        <HeaderActions busy={busy} onStop={() => model.stop()} onClose={onClose} />
       </header>
       <StatusLine view={describeStatus(model.status.value)} />
       {model.hostAccess.value && (
         <div class="host-access" data-testid="host-access">
           <p>{hostAccessSentence(model.hostAccess.value.host)}</p>
           <button type="button" onClick={trusted(() => void model.allowHostAccess())}>
-            Allow {model.hostAccess.value.host}
+            {t('chat.hostAccess.allow', { host: model.hostAccess.value.host })}
           </button>
           {model.hostAccessHelp.value && (
             <p class="error" role="alert">
@@ -77,11 +68,11 @@ export function ChatPanel({
       )}
       {model.problem.value && (
         <p class="error" role="alert" data-testid="problem">
-          {model.problem.value}
+          {localizeEngineText(model.problem.value)}
         </p>
       )}
       <fieldset class="quick">
-        <legend class="sr-only">Quick questions</legend>
+        <legend class="sr-only">{t('chat.quickLegend')}</legend>
         {QUICK_ACTIONS.map((action) => (
           <button
             key={action.id}
@@ -89,11 +80,16 @@ export function ChatPanel({
             disabled={!model.canAsk.value}
             onClick={trusted(() => model.askQuick(action.id))}
           >
-            {action.label}
+            {t(action.label)}
           </button>
         ))}
       </fieldset>
-      <ol class="turns" aria-label="Conversation">
+      {englishOnlyModel && (
+        <p class="note" data-testid="english-only">
+          {t('chat.englishOnly', { model: englishOnlyModel })}
+        </p>
+      )}
+      <ol class="turns" aria-label={t('chat.conversation')}>
         {model.turns.value.map((turn) => (
           <TurnView
             key={turn.id}
@@ -104,12 +100,13 @@ export function ChatPanel({
             canRetry={model.canAsk.value}
             onRetry={() => model.retry(turn)}
             onOpenSettings={() => model.openSettings()}
+            answerLang={englishOnlyModel ? 'en' : undefined}
           />
         ))}
       </ol>
       {onContinueInSidePanel && model.isFollowUp.value && !busy && (
         <button type="button" class="small continue" onClick={trusted(onContinueInSidePanel)}>
-          Continue in side panel
+          {t('chat.continueInSidePanel')}
         </button>
       )}
       <QuestionBox model={model} />
@@ -128,13 +125,13 @@ function QuestionBox({ model }: { model: ChatModelInstance }) {
       })}
     >
       <label class="sr-only" for="glimpse-question">
-        {followUp ? 'Ask a follow-up question' : 'Ask a question about the image'}
+        {followUp ? t('chat.followUpLabel') : t('chat.askLabel')}
       </label>
       <textarea
         id="glimpse-question"
         rows={2}
         maxLength={4000}
-        placeholder={followUp ? 'Ask a follow-up…' : 'Ask about this image…'}
+        placeholder={followUp ? t('chat.followUpPlaceholder') : t('chat.askPlaceholder')}
         value={model.draft.value}
         disabled={model.problem.value !== null}
         onInput={trusted((event: Event) => {
@@ -153,7 +150,7 @@ function QuestionBox({ model }: { model: ChatModelInstance }) {
         class="primary"
         disabled={!model.canAsk.value || !model.draft.value.trim()}
       >
-        Ask
+        {t('chat.ask')}
       </button>
     </form>
   );

@@ -1,3 +1,5 @@
+import { localizeEngineText } from '@/src/i18n/engine-text';
+import { formatNumber, plural, t } from '@/src/i18n/i18n';
 import type { Turn } from '../chat-model';
 import { trusted } from './trusted';
 
@@ -9,20 +11,38 @@ interface TurnViewProps {
   onCopy: () => void;
   onRetry: () => void;
   onOpenSettings: () => void;
+  /** The answer's language when it is known to differ from the UI's (English-only models). */
+  answerLang?: string | undefined;
 }
 
 function statsLine(turn: Turn): string | null {
   const stats = turn.stats.value;
   if (!stats) return null;
-  const seconds = (stats.totalMs / 1000).toFixed(1);
-  const speed = stats.tokensPerSecond > 0 ? ` · ${stats.tokensPerSecond.toFixed(0)} tokens/s` : '';
-  const image = stats.reusedCache
-    ? ' · image reused, not re-read'
-    : stats.prefilledEarly
-      ? ` · image read before you asked (${stats.imageTokens} tokens, ${stats.prefillMs} ms)`
-      : ` · image read (${stats.imageTokens} tokens)`;
-  const firstWord = Math.round(stats.clickTtftMs ?? stats.ttftMs);
-  return `${seconds} s${speed} · first word after ${firstWord} ms${image}`;
+  const seconds = formatNumber(stats.totalMs / 1000, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  const parts = [t('chat.stats.seconds', { seconds })];
+  if (stats.tokensPerSecond > 0)
+    parts.push(
+      t('chat.stats.speed', {
+        speed: formatNumber(stats.tokensPerSecond, { maximumFractionDigits: 0 }),
+      }),
+    );
+  parts.push(
+    t('chat.stats.firstWord', { ms: formatNumber(Math.round(stats.clickTtftMs ?? stats.ttftMs)) }),
+  );
+  parts.push(
+    stats.reusedCache
+      ? t('chat.stats.imageReused')
+      : stats.prefilledEarly
+        ? t('chat.stats.imageReadEarly', {
+            tokens: formatNumber(stats.imageTokens),
+            ms: formatNumber(stats.prefillMs ?? 0),
+          })
+        : t('chat.stats.imageRead', { tokens: formatNumber(stats.imageTokens) }),
+  );
+  return parts.join(' · ');
 }
 
 export function TurnView({
@@ -33,6 +53,7 @@ export function TurnView({
   onCopy,
   onRetry,
   onOpenSettings,
+  answerLang,
 }: TurnViewProps) {
   const state = turn.state.value;
   const stats = turn.stats.value;
@@ -46,48 +67,51 @@ export function TurnView({
       data-reused-cache={stats ? String(stats.reusedCache) : undefined}
     >
       <p class="question">
-        <span class="sr-only">You asked: </span>
-        {turn.label ?? turn.question}
+        <span class="sr-only">{t('chat.youAsked')}</span>
+        {turn.label ?? <span data-content>{turn.question}</span>}
       </p>
       {state === 'waiting' && !turn.answer.value && (
         <p class="waiting">
           {turn.ahead.value > 1
-            ? `Waiting for ${turn.ahead.value - 1} other question(s)…`
-            : 'Thinking…'}
+            ? plural('chat.waitingFor', turn.ahead.value - 1)
+            : t('chat.thinking')}
         </p>
       )}
       <div
         class="answer"
         aria-live="polite"
         aria-busy={streaming}
+        // Model output: what the model wrote, in its language (English for English-only models).
+        data-content
+        lang={answerLang}
         // Sanitised markdown: raw HTML in the answer is escaped, then DOMPurify keeps safe tags only.
         dangerouslySetInnerHTML={{ __html: renderMarkdown(turn.answer.value) }}
       />
-      {state === 'cancelled' && <p class="note">Stopped.</p>}
+      {state === 'cancelled' && <p class="note">{t('chat.stopped')}</p>}
       {turn.error.value && (
         <p class="error" role="alert">
-          {turn.error.value}
+          {localizeEngineText(turn.error.value)}
         </p>
       )}
       {turn.error.value && (
         <div class="turn-actions">
           {canRetry && (
             <button type="button" class="small" onClick={trusted(onRetry)}>
-              Try again
+              {t('chat.tryAgain')}
             </button>
           )}
           {/Options/.test(turn.error.value) && (
             <button type="button" class="small" onClick={trusted(onOpenSettings)}>
-              Open Glimpse settings
+              {t('chat.openSettings')}
             </button>
           )}
         </div>
       )}
-      {stats?.notice && <p class="note">{stats.notice}</p>}
+      {stats?.notice && <p class="note">{localizeEngineText(stats.notice)}</p>}
       {(state === 'done' || state === 'cancelled') && turn.answer.value.trim() && (
         <div class="turn-actions">
           <button type="button" class="small" onClick={trusted(onCopy)}>
-            {copied ? 'Copied' : 'Copy'}
+            {copied ? t('common.copied') : t('common.copy')}
           </button>
           <span class="stats">{statsLine(turn)}</span>
         </div>

@@ -1,3 +1,4 @@
+import { t } from '@/src/i18n/i18n';
 import { ExpandableText } from '@/src/ui/expandable-text';
 import { type Comparison, formatSplit, reviewerSplit } from '../comparison';
 
@@ -5,7 +6,7 @@ import { type Comparison, formatSplit, reviewerSplit } from '../comparison';
 export function Scorecard({ data }: { data: Comparison }) {
   return (
     <section class="scorecard" aria-labelledby="scorecard-heading">
-      <h2 id="scorecard-heading">Reviewer scorecard</h2>
+      <h2 id="scorecard-heading">{t('verdicts.scorecard')}</h2>
       <div class="columns">
         {data.tools.map((tool) => {
           const split = reviewerSplit(data.reviews, tool.id);
@@ -17,27 +18,30 @@ export function Scorecard({ data }: { data: Comparison }) {
               key={tool.id}
               class="scorecard-tool"
               data-tool={tool.id}
-              aria-label={`${tool.name} reviews`}
+              aria-label={t('verdicts.reviewsOf', { tool: tool.name })}
             >
               <h3>
-                {tool.name}{' '}
+                <span lang="en" data-content>
+                  {tool.name}
+                </span>{' '}
                 <span class="split" data-split={tool.id} aria-hidden="true">
                   {formatSplit(split)}
                 </span>
                 <span class="sr-only">
-                  {split.ship} ship, {split.skip} skip
+                  {t('verdicts.split', { ship: split.ship, skip: split.skip })}
                 </span>
               </h3>
               <ol class="quotes">
                 {reviews.map(({ review, number }) => (
                   <li key={number} class="quote" data-verdict={review.verdict}>
                     <span class={`verdict ${review.verdict}`}>
-                      {review.verdict === 'ship' ? 'Ship' : 'Skip'}
+                      {review.verdict === 'ship' ? t('verdicts.ship') : t('verdicts.skip')}
                     </span>
                     <ExpandableText
                       as="blockquote"
                       text={review.quote}
-                      label={`reviewer ${number}'s quote on ${tool.name}`}
+                      textLang="en"
+                      label={t('verdicts.quoteOf', { n: number, tool: tool.name })}
                       lines={4}
                     />
                   </li>

@@ -1,3 +1,4 @@
+import { plural, t } from '@/src/i18n/i18n';
 import { ExpandableText } from '@/src/ui/expandable-text';
 import { formatPercent } from '@/src/ui/percent';
 import type { ToolCardView } from '../verdict-model';
@@ -17,24 +18,48 @@ export function ToolCard({ card, pending, onChoose }: ToolCardProps) {
       aria-labelledby={headingId}
       data-tool={tool.id}
     >
-      <p class="eyebrow">{tool.category}</p>
-      <h2 id={headingId}>{tool.name}</h2>
-      <p class="tagline">{tool.tagline}</p>
+      {/* The comparison's own words (shared/seed), shown as written: English. */}
+      <p class="eyebrow" lang="en" data-content>
+        {tool.category}
+      </p>
+      <h2 id={headingId} lang="en" data-content>
+        {tool.name}
+      </h2>
+      <p class="tagline" lang="en" data-content>
+        {tool.tagline}
+      </p>
       <dl class="stats">
         <div>
-          <dt>Panel ship</dt>
+          <dt>{t('verdicts.panelShip')}</dt>
           <dd data-stat="panel">{formatPercent(card.panelPercent)}</dd>
         </div>
         <div>
-          <dt>Community</dt>
-          <dd data-stat="community">{formatPercent(card.communityPercent)}</dd>
+          <dt>{t('verdicts.community')}</dt>
+          <dd
+            data-stat="community"
+            title={
+              card.communityKnown
+                ? plural('verdicts.communityVotes', card.communityTotal, {
+                    votes: card.communityVotes,
+                  })
+                : t('verdicts.communityUnknown')
+            }
+          >
+            {card.communityKnown ? formatPercent(card.communityPercent) : '…'}
+          </dd>
         </div>
         <div>
-          <dt>Entry</dt>
-          <dd data-stat="entry">{tool.entryPrice}</dd>
+          <dt>{t('verdicts.entry')}</dt>
+          <dd data-stat="entry" lang="en" data-content>
+            {tool.entryPrice}
+          </dd>
         </div>
       </dl>
-      <ExpandableText text={tool.description} label={`${tool.name} description`} />
+      <ExpandableText
+        text={tool.description}
+        textLang="en"
+        label={t('verdicts.descriptionOf', { tool: tool.name })}
+      />
       <button
         type="button"
         class="vote-button"
@@ -42,7 +67,9 @@ export function ToolCard({ card, pending, onChoose }: ToolCardProps) {
         disabled={pending}
         onClick={onChoose}
       >
-        {card.picked ? `Your pick: ${tool.name}` : `Ship with ${tool.name}`}
+        {card.picked
+          ? t('verdicts.yourPick', { tool: tool.name })
+          : t('verdicts.shipWith', { tool: tool.name })}
       </button>
     </article>
   );

@@ -1,3 +1,5 @@
+import { t } from '@/src/i18n/i18n';
+import { PageActions } from '@/src/page/ui/page-actions';
 import { DeviceCard } from '@/src/ui/engine-status';
 import type { EngineStatusModelInstance } from '@/src/ui/engine-status-model';
 import type { Comparison } from '../comparison';
@@ -16,7 +18,8 @@ interface VerdictPopupProps {
 export function VerdictPopup({ data, model, device, optionsUrl }: VerdictPopupProps) {
   return (
     <main class="popup">
-      <header>
+      {/* The comparison's title, question and intro are its own words (shared/seed): English. */}
+      <header lang="en" data-content>
         <p class="eyebrow">
           {data.title} · {data.matchup}
         </p>
@@ -34,9 +37,10 @@ export function VerdictPopup({ data, model, device, optionsUrl }: VerdictPopupPr
         ))}
       </div>
       <p class="pricing-read">
-        <strong>Pricing read:</strong> {model.pricing}
+        <strong>{t('verdicts.pricingRead')}</strong> {model.pricing}
       </p>
-      <VotePanel data={data} model={model} />
+      <VotePanel model={model} />
+      <PageActions />
       <DeviceCard model={device} optionsUrl={optionsUrl} />
       <Scorecard data={data} />
     </main>

@@ -32,6 +32,21 @@ export class OptionsPage {
     await input.press('Tab');
   }
 
+  /** Points votes at a service (empty: the build's own), as a user does in Options. */
+  async setVoteService(url: string): Promise<void> {
+    const input = this.page.locator('input[name="vote-service"]');
+    await input.fill(url);
+    await input.press('Tab');
+    await this.saved();
+  }
+
+  async setDeviceOnly(on: boolean): Promise<void> {
+    await this.page
+      .getByRole('checkbox', { name: 'Keep my vote on this device only' })
+      .setChecked(on);
+    await this.saved();
+  }
+
   saved(): Promise<void> {
     return this.page.getByTestId('save-status').filter({ hasText: 'Saved.' }).waitFor();
   }

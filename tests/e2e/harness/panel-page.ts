@@ -71,8 +71,12 @@ export class PanelPage {
     }
   }
 
+  /**
+   * Whether the panel's host is in the page. Asked of the page's own DOM, where the host is an
+   * ordinary element: cheaper than a pierced CDP snapshot of every frame.
+   */
   static async isOpen(page: Page): Promise<boolean> {
-    return (await shadowRootTypeOf(page)) !== '';
+    return page.evaluate(() => document.querySelector('glimpse-image-chat') !== null);
   }
 
   text(selector: string): Promise<string | null> {

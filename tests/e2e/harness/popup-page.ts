@@ -41,6 +41,11 @@ export class PopupPage {
     return this.page.getByTestId('tally-note');
   }
 
+  /** Why the sync is failing and when it tries again; absent while nothing is wrong. */
+  get syncProblem(): Locator {
+    return this.page.getByTestId('sync-problem');
+  }
+
   quotes(toolId?: string): Locator {
     const scope = toolId ? this.page.locator(`.scorecard-tool[data-tool="${toolId}"]`) : this.page;
     return scope.locator('li.quote');

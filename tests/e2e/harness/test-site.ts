@@ -31,9 +31,10 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
-const page = (title: string, body: string) =>
+/** A test page: a heading, the body, and any extra CSS. */
+export const page = (title: string, body: string, style = '') =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font:16px sans-serif;margin:24px} img{display:block;margin:12px 0}</style></head>
+<style>body{font:16px sans-serif;margin:24px} img{display:block;margin:12px 0}${style}</style></head>
 <body><h1>${title}</h1>${body}</body></html>`;
 
 /**
@@ -158,7 +159,7 @@ export async function startTestSite(): Promise<TestSite> {
           type: 'text/html',
           body: page(
             'Image in a link',
-            `<a id="link" href="/somewhere"><img id="target" src="${img('/dark.png')}" alt=""></a>`,
+            `<button id="before">Before</button><a id="link" href="/somewhere"><img id="target" src="${img('/dark.png')}" alt=""></a><button id="after">After</button>`,
           ),
         },
       ],

@@ -63,6 +63,27 @@ describe('"Ask Glimpse about this image" menu', () => {
     expect(f.created).toEqual([{ id: MENU_ID, title: MENU_TITLE, contexts: ['image'] }]);
   });
 
+  test('another item (the page’s "describe its images") is registered with it and gets its clicks', async () => {
+    const f = fakeMenuDeps();
+    const menu = setupImageMenu(f.deps);
+    const clicked: number[] = [];
+    menu.addMenuItem({
+      id: 'page-item',
+      title: 'Describe',
+      contexts: ['page'],
+      onClick: (tabId) => clicked.push(tabId),
+    });
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
+    await flush();
+    expect(f.created).toEqual([
+      { id: MENU_ID, title: MENU_TITLE, contexts: ['image'] },
+      { id: 'page-item', title: 'Describe', contexts: ['page'] },
+    ]);
+    await menu.onClicked({ menuItemId: 'page-item', pageUrl: 'https://site.example/' }, { id: 6 });
+    expect(clicked).toEqual([6]);
+    expect(f.sent).toEqual([]);
+  });
+
   test('a click inspects the image in its frame, then opens the panel in the top frame', async () => {
     const f = fakeMenuDeps();
     const { onClicked } = setupImageMenu(f.deps);
@@ -153,6 +174,21 @@ describe('"Ask Glimpse about this image" menu', () => {
     expect(
       await handlers['panel/close']({ type: 'panel/close' }, { ...frame, url: 'https://x/' }),
     ).toEqual({ closed: false });
+  });
+
+  test("Tab leaving the frame goes to its own tab's top frame, and only from Glimpse's frames", async () => {
+    const f = fakeMenuDeps();
+    const { handlers } = setupImageMenu(f.deps);
+    const frame = { id: 'glimpse', url: 'chrome-extension://glimpse/panel.html', tab: { id: 5 } };
+    const out = { type: 'panel/focus-out', direction: 'next' } as const;
+    await handlers['panel/focus-out'](out, frame);
+    expect(f.sent).toEqual([
+      { tabId: 5, frameId: 0, request: { type: 'chat/focus-out', direction: 'next' } },
+    ]);
+    expect(await handlers['panel/focus-out'](out, { ...frame, url: 'https://x/' })).toEqual({
+      moved: false,
+    });
+    expect(f.sent).toHaveLength(1);
   });
 
   test('tells the panel when the image needs host access the user has not granted', async () => {

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { RequestFailed, sendRequest, serveRequests } from '@/src/messaging/runtime-rpc';
 import { GENERIC_FAILURE, UserFacingError } from '@/src/messaging/user-error';
-import { EMPTY_LEDGER, voteStateOf } from '@/src/verdicts/vote-ledger';
+import { EMPTY_LEDGER } from '@/src/verdicts/vote-ledger';
+import { deviceOnlyState } from '@/src/verdicts/vote-state';
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -17,7 +18,7 @@ async function deliver(message: unknown, sender: { id?: string }) {
 }
 
 describe('runtime requests', () => {
-  const state = voteStateOf(EMPTY_LEDGER);
+  const state = deviceOnlyState(EMPTY_LEDGER);
 
   test('answers a valid request from the extension itself', async () => {
     serveRequests({ 'votes/get': async () => state });

@@ -6,12 +6,13 @@ import {
   ComparisonSchema,
   comparison,
   formatSplit,
+  freeEntryTools,
   panelShipPercent,
   parseComparison,
-  pricingRead,
   reviewerSplit,
 } from '@/src/verdicts/comparison';
 import { comparisonSource } from '@/src/verdicts/comparison-source';
+import { pricingRead } from '@/src/verdicts/verdict-model';
 
 const seedPath = resolve(import.meta.dirname, '../../fixtures/comparison.seed.txt');
 const seed = readFileSync(seedPath, 'utf8');
@@ -108,8 +109,15 @@ describe('panel figures are derived from the verdicts', () => {
     expect(pricingRead(comparison.tools)).toBe('Both have a free entry.');
     const [smol, sky] = comparison.tools;
     if (!smol || !sky) throw new Error('two tools expected');
+    expect(freeEntryTools([smol, { ...sky, entryPrice: '$20/mo' }])).toEqual([smol]);
     expect(pricingRead([smol, { ...sky, entryPrice: '$20/mo' }])).toBe(
       'Only SmolVLM2-2B has a free entry.',
     );
+    expect(
+      pricingRead([
+        { ...smol, entryPrice: '$5' },
+        { ...sky, entryPrice: '$20/mo' },
+      ]),
+    ).toBe('Neither has a free entry.');
   });
 });

@@ -1,12 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { comparison, type ToolId } from '@/src/verdicts/comparison';
 import { VerdictModel, type VoteClient } from '@/src/verdicts/verdict-model';
-import {
-  EMPTY_LEDGER,
-  recordChoice,
-  type VoteLedger,
-  voteStateOf,
-} from '@/src/verdicts/vote-ledger';
+import { EMPTY_LEDGER, recordChoice, type VoteLedger } from '@/src/verdicts/vote-ledger';
+import { deviceOnlyState } from '@/src/verdicts/vote-state';
 
 function memoryClient(): VoteClient & { fail: boolean; changeElsewhere(choice: ToolId): void } {
   let ledger: VoteLedger = EMPTY_LEDGER;
@@ -15,16 +11,17 @@ function memoryClient(): VoteClient & { fail: boolean; changeElsewhere(choice: T
   const listeners = new Set<() => void>();
   const client = {
     fail: false,
-    get: async () => voteStateOf(ledger),
+    get: async () => deviceOnlyState(ledger),
     cast: async (choice: ToolId) => {
       if (client.fail) throw new Error("Glimpse's background service didn't answer.");
       ledger = recordChoice(ledger, choice, env);
-      return voteStateOf(ledger);
+      return deviceOnlyState(ledger);
     },
     withdraw: async () => {
       ledger = recordChoice(ledger, null, env);
-      return voteStateOf(ledger);
+      return deviceOnlyState(ledger);
     },
+    syncNow: async () => undefined,
     subscribe: (cb: () => void) => {
       listeners.add(cb);
       return () => listeners.delete(cb);

@@ -4,11 +4,13 @@ import {
   communityPercent,
   currentChoice,
   EMPTY_LEDGER,
+  passOver,
   pendingEvents,
   recordChoice,
+  resetCursor,
   tallyBallots,
-  voteStateOf,
 } from '@/src/verdicts/vote-ledger';
+import { deviceOnlyState } from '@/src/verdicts/vote-state';
 
 function testEnv() {
   let clock = 1_000;
@@ -65,12 +67,31 @@ describe('vote ledger', () => {
     expect(communityPercent(tallyBallots([]), 'smolvlm2-2b')).toBeNull();
   });
 
-  test('until votes sync, the community is this device', () => {
-    const state = voteStateOf(recordChoice(EMPTY_LEDGER, 'skypilot-research-agents', testEnv()));
+  test('without a vote service, the community is this device', () => {
+    const state = deviceOnlyState(
+      recordChoice(EMPTY_LEDGER, 'skypilot-research-agents', testEnv()),
+    );
     expect(state).toEqual({
       choice: 'skypilot-research-agents',
       tally: { counts: { 'smolvlm2-2b': 0, 'skypilot-research-agents': 1 }, total: 1 },
       scope: 'this-device',
+      asOf: null,
+      serviceHost: null,
+      sync: { state: 'device-only', reason: 'no-service' },
     });
+  });
+
+  test('passing over a refused event moves only past that first pending event; a reset resends all', () => {
+    const env = testEnv();
+    let ledger = recordChoice(EMPTY_LEDGER, 'smolvlm2-2b', env);
+    ledger = recordChoice(ledger, 'skypilot-research-agents', env);
+    const [first, second] = ledger.events;
+    if (!first || !second) throw new Error('events expected');
+    expect(passOver(ledger, second.id)).toBe(ledger);
+    ledger = passOver(ledger, first.id);
+    expect(ledger.syncedCount).toBe(1);
+    expect(ledger.events).toHaveLength(2);
+    expect(resetCursor(ledger).syncedCount).toBe(0);
+    expect(resetCursor(resetCursor(ledger))).toEqual(resetCursor(ledger));
   });
 });

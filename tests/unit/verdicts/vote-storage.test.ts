@@ -22,11 +22,11 @@ describe('vote persistence', () => {
     expect((await votes.get()).choice).toBeNull();
 
     expect((await votes.cast('smolvlm2-2b')).choice).toBe('smolvlm2-2b');
-    expect((await votes.cast('skypilot-research-agents')).tally.counts).toEqual({
+    expect((await votes.cast('skypilot-research-agents')).tally?.counts).toEqual({
       'smolvlm2-2b': 0,
       'skypilot-research-agents': 1,
     });
-    expect((await votes.withdraw()).tally.total).toBe(0);
+    expect((await votes.withdraw()).tally?.total).toBe(0);
 
     // What a fresh context reads from real (in-memory) extension storage.
     const stored = await readLedger(defineVoteLedgerItem());

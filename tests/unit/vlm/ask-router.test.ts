@@ -1,17 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import {
-  type AskPortEvent,
-  type AskPortMessage,
-  AskPortMessageSchema,
-  type EngineCommand,
-  type EngineEvent,
-  EngineEventSchema,
-} from '@/src/messaging/protocol';
-import { typedPort } from '@/src/messaging/typed-port';
-import { createAskRouter, ENGINE_STOPPED } from '@/src/vlm/ask-router';
-import { createOffscreenControl } from '@/src/vlm/offscreen-control';
+import type { AskPortMessage, EngineCommand } from '@/src/messaging/protocol';
+import { ENGINE_STOPPED } from '@/src/vlm/ask-router';
 import { DEFAULT_SETTINGS } from '@/src/vlm/settings';
-import { flush, portPair } from '../../support/fake-ports';
+import { flush } from '../../support/fake-ports';
+import { routerWithScriptedEngine as setup } from '../../support/scripted-router';
 
 const stats = {
   backend: 'wasm' as const,
@@ -25,56 +17,6 @@ const stats = {
   reusedCache: false,
   loadMs: 0,
 };
-
-/** A background router with a scripted engine on the other end of a real port pair. */
-function setup() {
-  const commands: EngineCommand[] = [];
-  let engineSide: ReturnType<typeof typedPort<EngineEvent, EngineCommand>> | null = null;
-  let documents = 0;
-  let control: ReturnType<typeof createOffscreenControl>;
-  const connectEngine = () => {
-    const [bg, off] = portPair('glimpse-engine');
-    engineSide = typedPort<EngineEvent, EngineCommand>(off);
-    engineSide.onMessage((c) => commands.push(c));
-    control.attach(typedPort<EngineCommand, EngineEvent>(bg, EngineEventSchema));
-  };
-  control = createOffscreenControl({
-    hasDocument: async () => documents > 0,
-    createDocument: async () => {
-      documents++;
-      queueMicrotask(connectEngine);
-    },
-    closeDocument: async () => {
-      documents = 0;
-    },
-    requestConnect: async () => queueMicrotask(connectEngine),
-  });
-  const done: unknown[] = [];
-  const router = createAskRouter({
-    control,
-    readSettings: async () => DEFAULT_SETTINGS,
-    onStatus: () => {},
-    onDone: (s) => done.push(s),
-  });
-  const requester = (key: string) => {
-    const [client, bg] = portPair('glimpse-ask');
-    const events: AskPortEvent[] = [];
-    const port = typedPort<AskPortMessage, AskPortEvent>(client);
-    port.onMessage((e) => events.push(e));
-    router.connectRequester(typedPort(bg, AskPortMessageSchema), key);
-    return { port, events };
-  };
-  const engine = (event: EngineEvent) => engineSide?.post(event);
-  return {
-    router,
-    requester,
-    engine,
-    commands,
-    done,
-    documents: () => documents,
-    closeEngine: () => engineSide?.disconnect(),
-  };
-}
 
 const ask = (requestId: string, conversationId = requestId): AskPortMessage => ({
   type: 'ask',
