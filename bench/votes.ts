@@ -20,7 +20,15 @@
  * Results: bench/results/<date>-votes.json and latest-votes.md.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,14 +48,9 @@ import { register } from '../server/tests/support/client';
 import { preparePgliteTemplate } from '../server/tests/support/pglite-template';
 import { TOOL_IDS } from '../src/verdicts/comparison';
 import type { RegisterResponse, SyncResponse, TallyResponse } from '../src/verdicts/sync-protocol';
+import { type Headline, markdown, P99_LIMIT_MS, TARGETS } from './lib/votes-report';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const P99_LIMIT_MS = 100;
-const TARGETS = {
-  votes_per_s_postgres: 2_000,
-  votes_per_s_pglite: 1_000,
-  tally_reads_per_s: 10_000,
-};
 
 const { values: args } = parseArgs({
   options: {
@@ -70,7 +73,7 @@ const installCount = smoke ? 40 : 1_000;
 const RATES: Record<Backend, number[]> = smoke
   ? { postgres: [100], pglite: [100] }
   : {
-      postgres: [1_000, 1_500, 2_000, 2_500, 3_000, 3_500, 4_000, 5_000, 6_000],
+      postgres: [1_000, 1_500, 2_000, 2_500, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000],
       pglite: [500, 750, 1_000, 1_250, 1_500, 2_000, 2_500, 3_000, 4_000],
     };
 
@@ -81,6 +84,8 @@ const SERVER_ENV = {
   GLIMPSE_REGISTER_LIMIT: '1000000000',
   GLIMPSE_CHALLENGE_LIMIT: '1000000000',
   GLIMPSE_SYNC_LIMIT: '1000000000',
+  // One line per 5 s with the group commit's figures (transactions, syncs each, ms each).
+  GLIMPSE_LOG_BATCHES: '1',
 };
 
 const log = (line: string) => console.log(`[bench:votes] ${line}`);
@@ -100,6 +105,12 @@ interface SyncRun {
   acknowledged: number;
   pass: boolean;
   loadavg_before: number[];
+  /** The group commit during the run: syncs per transaction and ms per transaction. */
+  syncs_per_transaction: number | null;
+  ms_per_transaction: number | null;
+  slowest_transaction_ms: number | null;
+  event_loop_delay_p99_ms: number | null;
+  event_loop_delay_max_ms: number | null;
   integrity: Omit<IntegrityReport, 'liveBallots' | 'counters'>;
 }
 
@@ -206,6 +217,10 @@ async function registerMany(url: string, count: number): Promise<RegisterRespons
 /** One database with its server process(es), and a way to check the store after a run. */
 interface Bed {
   url(): string;
+  /** Whether `check` restarts the server (which then needs warming up again). */
+  restartsOnCheck: boolean;
+  /** The server process's output so far (its batch lines). */
+  output(): string;
   /** checkIntegrity; PGlite's folder is single-process, so its server stops for the check. */
   check(acked: readonly AcknowledgedEvent[]): Promise<IntegrityReport>;
   close(): Promise<void>;
@@ -219,6 +234,8 @@ async function pgliteBed(): Promise<Bed> {
   let server: VoteServerProcess = await spawnVoteServer(env);
   return {
     url: () => server.url,
+    restartsOnCheck: true,
+    output: () => server.output(),
     async check(acked) {
       await server.stop();
       const db = await openPglite(dataDir);
@@ -251,6 +268,8 @@ async function postgresBed(): Promise<
     databaseUrl,
     env,
     url: () => server.url,
+    restartsOnCheck: false,
+    output: () => server.output(),
     check: (acked) => checkIntegrity(db, acked),
     async close() {
       await server.stop();
@@ -275,38 +294,97 @@ async function postgresBed(): Promise<
   };
 }
 
+/** Averages the server's `batches:` lines printed since `from` (the worst of their maxima). */
+function batchFigures(output: string, from: number) {
+  let transactions = 0;
+  let syncs = 0;
+  let ms = 0;
+  let slowest = 0;
+  let loopP99 = 0;
+  let loopMax = 0;
+  const line =
+    /batches: (\d+) transactions, ([\d.]+) syncs each, ([\d.]+) ms each, slowest (\d+) ms; event loop delay p99 (\d+) ms, max (\d+) ms/g;
+  for (const match of output.slice(from).matchAll(line)) {
+    const count = Number(match[1]);
+    transactions += count;
+    syncs += count * Number(match[2]);
+    ms += count * Number(match[3]);
+    slowest = Math.max(slowest, Number(match[4]));
+    loopP99 = Math.max(loopP99, Number(match[5]));
+    loopMax = Math.max(loopMax, Number(match[6]));
+  }
+  return transactions === 0
+    ? {
+        syncs_per_transaction: null,
+        ms_per_transaction: null,
+        slowest_transaction_ms: null,
+        event_loop_delay_p99_ms: null,
+        event_loop_delay_max_ms: null,
+      }
+    : {
+        syncs_per_transaction: round(syncs / transactions),
+        ms_per_transaction: round(ms / transactions),
+        slowest_transaction_ms: slowest,
+        event_loop_delay_p99_ms: loopP99,
+        event_loop_delay_max_ms: loopMax,
+      };
+}
+
 function withoutTallies({ liveBallots: _l, counters: _c, ...rest }: IntegrityReport) {
   return rest;
 }
 
-async function stepUp(backend: Backend, bed: Bed, installs: readonly RegisterResponse[]) {
+/** Warm-up (JIT, connections, caches) at a low rate: not a measured run, but checked too. */
+async function warmUp(
+  bed: Bed,
+  installs: readonly RegisterResponse[],
+): Promise<AcknowledgedEvent[]> {
+  return (await syncLoad(bed.url(), installs, 200, smoke ? 1 : 3)).acked;
+}
+
+async function stepUp(
+  backend: Backend,
+  bed: Bed,
+  installs: readonly RegisterResponse[],
+  warmedUp: AcknowledgedEvent[],
+) {
   const runs: SyncRun[] = [];
   let best = 0;
+  // Acknowledged by warm-ups since the last check; the next check covers them too.
+  let carried = warmedUp;
   for (const rate of RATES[backend]) {
     let passed = false;
     // A step that fails is run once more: the machine is shared, and one stall is not a limit.
     for (let attempt = 0; attempt < 2 && !passed; attempt++) {
       const loadBefore = load();
+      const outputFrom = bed.output().length;
       const { result, acked, connections } = await syncLoad(bed.url(), installs, rate, seconds);
-      const integrity = await bed.check(acked);
+      // The server logs every 5 s: wait for the line covering the run's end (not worth it in a smoke run).
+      if (!smoke) await new Promise((r) => setTimeout(r, 5_100));
+      const batches = batchFigures(bed.output(), outputFrom);
+      const integrity = await bed.check([...carried, ...acked]);
+      carried = bed.restartsOnCheck ? await warmUp(bed, installs) : [];
       const run: SyncRun = {
         ...summarizeRun(rate, connections, result),
         acknowledged: acked.length,
         loadavg_before: loadBefore,
+        ...batches,
         integrity: withoutTallies(integrity),
       };
       runs.push(run);
       passed = run.pass;
       log(
         `${backend} ${rate}/s: ${run.achieved_per_s}/s, p99 ${run.p99_ms} ms, errors ${run.errors}, ` +
-          `non-2xx ${run.non2xx}, acked ${run.acknowledged}, integrity ${integrity.ok ? 'ok' : 'FAILED'}` +
+          `non-2xx ${run.non2xx}, acked ${run.acknowledged}, ${run.syncs_per_transaction} syncs/tx in ${run.ms_per_transaction} ms ` +
+          `(slowest ${run.slowest_transaction_ms}), loop delay p99 ${run.event_loop_delay_p99_ms} max ${run.event_loop_delay_max_ms} ms, ` +
+          `integrity ${integrity.ok ? 'ok' : 'FAILED'}` +
           `${run.pass ? '' : ' (miss)'}; load ${loadBefore.join(' ')}`,
       );
     }
     if (!passed) break;
     best = rate;
   }
-  return { best, runs };
+  return { best, runs, carried };
 }
 
 /** Two processes on one PostgreSQL at once: each takes half the rate; both must count the same. */
@@ -318,14 +396,16 @@ async function twoProcesses(
   const second = await spawnVoteServer(bed.env);
   try {
     const halves = [installs.filter((_, i) => i % 2 === 0), installs.filter((_, i) => i % 2 === 1)];
+    // The new process warms up first, like the first one did.
+    const warm = await syncLoad(second.url, halves[1] ?? [], 200, smoke ? 1 : 3);
     const [a, b] = await Promise.all([
       syncLoad(bed.url(), halves[0] ?? [], rate / 2, seconds),
       syncLoad(second.url, halves[1] ?? [], rate / 2, seconds),
     ]);
     if (!a || !b) throw new Error('The two loads did not both run.');
-    const integrity = await bed.check([...a.acked, ...b.acked]);
-    // Past the tally cache's second, both processes serve the database's counts.
-    await new Promise((r) => setTimeout(r, 1_100));
+    // Let the syncs autocannon left in flight finish, and both tally caches (1 s) expire.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const integrity = await bed.check([...warm.acked, ...a.acked, ...b.acked]);
     const [fromA, fromB] = await Promise.all(
       [bed.url(), second.url].map(
         async (url) => ((await (await fetch(`${url}/v1/tally`)).json()) as TallyResponse).tally,
@@ -383,13 +463,18 @@ async function main() {
     try {
       const installs = await registerMany(bed.url(), installCount);
       log(`${backend}: ${installs.length} installs registered`);
-      // Warm-up (JIT, connections, caches): not counted.
-      const warm = await syncLoad(bed.url(), installs, 200, smoke ? 1 : 3);
-      await bed.check(warm.acked);
-
-      const { best, runs } = await stepUp(backend, bed, installs);
+      const { best, runs, carried } = await stepUp(
+        backend,
+        bed,
+        installs,
+        await warmUp(bed, installs),
+      );
       const tally = await tallyReads(bed.url(), seconds);
       log(`${backend}: tally reads ${tally.reads_per_s}/s, p99 ${tally.p99_ms} ms`);
+      const last = await bed.check(carried);
+      lostEvents += last.lostEvents;
+      doubleCounted += last.doubleCounted + last.duplicateEvents;
+      integrityOk &&= last.ok;
       votes[backend] = best;
       reads[backend] = tally.reads_per_s;
       for (const run of runs) {
@@ -453,55 +538,27 @@ async function main() {
 
   mkdirSync(outDir, { recursive: true });
   const jsonPath = join(outDir, `${date}-votes.json`);
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, 'latest-votes.md'), markdown(report));
+  // On a shared machine one run says little: an earlier run of the same day is kept, inside.
+  const earlier: unknown[] = [];
+  if (existsSync(jsonPath)) {
+    const previous = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+      earlier_runs_today?: unknown[];
+    };
+    earlier.push(...(previous.earlier_runs_today ?? []), {
+      ...previous,
+      earlier_runs_today: undefined,
+    });
+  }
+  writeFileSync(
+    jsonPath,
+    `${JSON.stringify({ ...report, earlier_runs_today: earlier }, null, 2)}\n`,
+  );
+  writeFileSync(join(outDir, 'latest-votes.md'), markdown(report, earlier as Headline[]));
   log(`wrote ${jsonPath}`);
   if (!integrityOk || lostEvents > 0 || doubleCounted > 0) {
     console.error('[bench:votes] The integrity check failed: see the report.');
     process.exit(1);
   }
-}
-
-function markdown(report: {
-  date: string;
-  smoke: boolean;
-  votes_per_s_postgres: number | null;
-  votes_per_s_pglite: number | null;
-  tally_reads_per_s: number | null;
-  lost_events: number;
-  double_counted: number;
-  tally_reads_per_s_by_backend: Partial<Record<Backend, number>>;
-  machine: { cpu: string; cores: number; loadavg_at_start: number[] };
-  two_processes_postgres: {
-    total_rate: number;
-    same_count: boolean;
-    per_process: { p99_ms: number }[];
-  } | null;
-}): string {
-  const mark = (value: number | null, target: number) =>
-    value === null ? '—' : value >= target ? 'PASS' : 'MISS';
-  const lines = [
-    `**Vote service**, measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, shared with other jobs; load ${report.machine.loadavg_at_start.join(' ')} at the start)${report.smoke ? ' — smoke run, figures mean nothing' : ''}.`,
-    '',
-    '| Figure | Measured | Target | Result |',
-    '|---|---|---|---|',
-    `| Sustained syncs, PostgreSQL (p99 ≤ ${P99_LIMIT_MS} ms) | ${report.votes_per_s_postgres ?? '—'} votes/s | ≥ ${TARGETS.votes_per_s_postgres} | ${mark(report.votes_per_s_postgres, TARGETS.votes_per_s_postgres)} |`,
-    `| Sustained syncs, PGlite (p99 ≤ ${P99_LIMIT_MS} ms) | ${report.votes_per_s_pglite ?? '—'} votes/s | ≥ ${TARGETS.votes_per_s_pglite} | ${mark(report.votes_per_s_pglite, TARGETS.votes_per_s_pglite)} |`,
-    `| Tally reads (lower of the two) | ${report.tally_reads_per_s ?? '—'} /s | ≥ ${TARGETS.tally_reads_per_s} | ${mark(report.tally_reads_per_s, TARGETS.tally_reads_per_s)} |`,
-    `| Acknowledged events lost | ${report.lost_events} | 0 | ${report.lost_events === 0 ? 'PASS' : 'FAIL'} |`,
-    `| Events or votes counted twice | ${report.double_counted} | 0 | ${report.double_counted === 0 ? 'PASS' : 'FAIL'} |`,
-  ];
-  const byBackend = Object.entries(report.tally_reads_per_s_by_backend)
-    .map(([backend, value]) => `${backend} ${value}/s`)
-    .join(', ');
-  if (byBackend) lines.push('', `Tally reads by database: ${byBackend}.`);
-  const two = report.two_processes_postgres;
-  if (two) {
-    lines.push(
-      `Two server processes on one PostgreSQL at ${two.total_rate} votes/s together: p99 ${two.per_process.map((r) => r.p99_ms).join(' / ')} ms, both count the same: ${two.same_count ? 'yes' : 'NO'}.`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 main().catch((error: unknown) => {

@@ -35,6 +35,8 @@ export interface ServiceConfig {
   pgPoolSize: number;
   /** Sync requests per transaction at most (group commit). */
   maxSyncsPerTransaction: number;
+  /** Log the group commit's transactions (count, requests per transaction, time) every 5 s. */
+  logBatches: boolean;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +95,7 @@ export function readConfig(env: Env): ServiceConfig {
     tallyCacheMs: integer(env, 'GLIMPSE_TALLY_CACHE_MS', 1_000, 0),
     ipSaltRotateMs: DAY,
     pgPoolSize: integer(env, 'GLIMPSE_PG_POOL_SIZE', 10, 1),
-    maxSyncsPerTransaction: integer(env, 'GLIMPSE_SYNCS_PER_TRANSACTION', 64, 1),
+    maxSyncsPerTransaction: integer(env, 'GLIMPSE_SYNCS_PER_TRANSACTION', 256, 1),
+    logBatches: env.GLIMPSE_LOG_BATCHES === '1',
   };
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type AppEnv, createApp } from './app';
@@ -42,6 +43,7 @@ export function buildService(
   const batcher = createSyncBatcher(
     (work) => applySyncBatch(db, work),
     config.maxSyncsPerTransaction,
+    config.logBatches ? batchLogger() : undefined,
   );
   const app = createApp({
     db,
@@ -61,6 +63,39 @@ export function buildService(
     now,
   });
   return { app, batcher };
+}
+
+/**
+ * `GLIMPSE_LOG_BATCHES=1`: one line per 5 s with the group commit's figures and how long the
+ * event loop was held up (PGlite runs in this thread), to see where a sync's time goes.
+ */
+function batchLogger(): (requests: number, ms: number) => void {
+  let transactions = 0;
+  let requests = 0;
+  let busyMs = 0;
+  let slowestMs = 0;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  setInterval(() => {
+    if (transactions > 0) {
+      console.log(
+        `batches: ${transactions} transactions, ${(requests / transactions).toFixed(1)} syncs each, ` +
+          `${(busyMs / transactions).toFixed(1)} ms each, slowest ${slowestMs.toFixed(0)} ms; ` +
+          `event loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+      );
+    }
+    transactions = 0;
+    requests = 0;
+    busyMs = 0;
+    slowestMs = 0;
+    loopDelay.reset();
+  }, 5_000).unref();
+  return (size, ms) => {
+    transactions += 1;
+    requests += size;
+    busyMs += ms;
+    slowestMs = Math.max(slowestMs, ms);
+  };
 }
 
 function listen(server: ServerType): Promise<AddressInfo> {

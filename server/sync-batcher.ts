@@ -22,6 +22,8 @@ interface Waiting {
 export function createSyncBatcher(
   apply: (work: readonly SyncWork[]) => Promise<SyncBatchResult>,
   maxPerTransaction: number,
+  /** Told each transaction's size and time (for the bench's figures). */
+  onBatch: (requests: number, ms: number) => void = () => undefined,
 ) {
   const queue: Waiting[] = [];
   let running = false;
@@ -51,7 +53,10 @@ export function createSyncBatcher(
     running = true;
     try {
       while (queue.length > 0) {
-        await run(queue.splice(0, maxPerTransaction));
+        const batch = queue.splice(0, maxPerTransaction);
+        const started = performance.now();
+        await run(batch);
+        onBatch(batch.length, performance.now() - started);
         // Under load, let the requests whose bytes arrived meanwhile reach the queue before the
         // next transaction starts (PGlite runs synchronously and holds the event loop while it
         // works); otherwise each transaction would carry only the one or two already parsed.

@@ -2,9 +2,17 @@ import type { SQL } from 'drizzle-orm';
 
 export type Driver = 'pglite' | 'postgres';
 
+export interface QueryOptions {
+  /**
+   * Names a statement whose text never changes (only its parameters), so that PostgreSQL parses
+   * and plans it once per connection. PGlite has no named statements and ignores it.
+   */
+  prepare?: string;
+}
+
 /** Runs one SQL statement (built with drizzle's `sql`, the same text on both drivers). */
 export interface SqlRunner {
-  rows<Row extends Record<string, unknown>>(query: SQL): Promise<Row[]>;
+  rows<Row extends Record<string, unknown>>(query: SQL, options?: QueryOptions): Promise<Row[]>;
 }
 
 /**

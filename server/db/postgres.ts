@@ -1,7 +1,9 @@
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { type Database, runnerOf } from './database';
+import { type Database, type QueryOptions, runnerOf } from './database';
 import { MIGRATIONS_FOLDER } from './migrations-folder';
 
 /** Any fixed number: every server process takes this advisory lock around its migrations. */
@@ -49,10 +51,16 @@ export async function openPostgres({ url, poolSize }: PostgresOptions): Promise<
   pool.on('error', () => undefined);
   const db = drizzle({ client: pool });
   const base = runnerOf(db);
+  const dialect = new PgDialect();
   return {
     driver: 'postgres',
     location: describe(url),
-    rows: base.rows,
+    async rows<Row extends Record<string, unknown>>(query: SQL, options?: QueryOptions) {
+      if (!options?.prepare) return base.rows<Row>(query);
+      // The same SQL drizzle would send, as a named statement of node-postgres.
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      return (await pool.query<Row>({ name: options.prepare, text, values: params })).rows;
+    },
     transaction: (work) => db.transaction((tx) => work(runnerOf(tx))),
     close: () => pool.end(),
   };

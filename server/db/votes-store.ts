@@ -121,7 +121,8 @@ export async function applySyncBatch(
     kind: 'known' | 'version' | 'count';
     name: string | null;
     value: unknown;
-  }>(sql`
+  }>(
+    sql`
     WITH locked AS (
       SELECT id FROM ${installs}
       WHERE id = ANY(${sql.param(installIds)}::text[])
@@ -186,7 +187,9 @@ export async function applySyncBatch(
     UNION ALL
     SELECT 'count', choice, votes FROM counted
     UNION ALL
-    SELECT 'count', choice, votes FROM ${tally} WHERE NOT EXISTS (SELECT 1 FROM counted)`);
+    SELECT 'count', choice, votes FROM ${tally} WHERE NOT EXISTS (SELECT 1 FROM counted)`,
+    { prepare: 'glimpse_apply_sync_batch' },
+  );
 
   const known = new Set<string>();
   const counts: { choice: string | null; votes: unknown }[] = [];

@@ -307,6 +307,21 @@ describe.each(BACKENDS)('vote service on %s', (backend) => {
     const tooLarge = await postJson(url, huge, headers);
     expect(tooLarge.status).toBe(413);
     expect((await errorOf(tooLarge)).code).toBe('body_too_large');
+    // Sent in chunks, without a Content-Length: counted as it streams in.
+    const chunked = (body: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: new Blob([body]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+    const streamedTooLarge = await chunked(JSON.stringify(huge));
+    expect(streamedTooLarge.status).toBe(413);
+    expect((await errorOf(streamedTooLarge)).code).toBe('body_too_large');
+    const streamed = await chunked(
+      JSON.stringify({ installId: install.installId, events: [vote(SKY)] }),
+    );
+    expect(streamed.status).toBe(200);
     // None of it changed the store or killed the service.
     expect((await syncOk(base, install, [vote(SMOL)])).ackedThrough).toBeTruthy();
   });

