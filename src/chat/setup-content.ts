@@ -102,7 +102,7 @@ export function setupImageChat(ctx: ContentScriptContext): void {
       return { closed: true };
     },
     'chat/focus-out': async ({ direction }) => ({
-      moved: isTopFrame && current !== null && current.focusOut(direction),
+      moved: isTopFrame && (current?.focusOut(direction) ?? false),
     }),
   });
   ctx.onInvalidated(closeCurrent);
