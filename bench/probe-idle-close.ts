@@ -119,8 +119,9 @@ async function main() {
       await page.evaluate((id) => globalThis.glimpseBench.endConversation(id), requestId);
       return { ...result, stallMs: Math.round(stallMs) };
     };
-    // Fills the cache: the first document of this profile downloads the model.
-    await ask();
+    // Fills the cache: the first document of this profile downloads the model (a cold load).
+    const coldLoadMs = Math.round((await ask()).stats?.loadMs ?? Number.NaN);
+    log(`cold load (mirror → ready): ${coldLoadMs} ms`);
     const documents: {
       ttftMs: number[];
       tokensPerSecond: number[];
@@ -170,6 +171,7 @@ async function main() {
       date: new Date().toISOString(),
       machine: `${cpus()[0]?.model} (${cpus().length} cores)`,
       model: model.id,
+      cold_load_ms: coldLoadMs,
       documents,
       first_after_close_ttft_ms: summarize(firstAfterClose),
       settled_ttft_ms: summarize(laterInFirst),
