@@ -179,10 +179,11 @@ export function createVlmEngine(deps: EngineDeps) {
     runtime: Extract<EngineRuntime, { transformers: unknown }>,
   ) {
     const { env } = runtime.transformers;
-    // In the extension, ORT stream-compiles its .wasm from the extension's URL, so V8 can reuse
-    // optimized code from its cache. transformers.js' wasm cache would hand ORT the bytes, and
-    // every new offscreen document (after each idle close) compiled them afresh and ran on V8's
-    // baseline tier until hot code was optimized: answers were slower for a while.
+    // In the extension, ORT stream-compiles its .wasm straight from the extension's own URL.
+    // transformers.js' wasm cache would fetch it through the model fetch and hand ORT the bytes:
+    // in the engine's worker that load fails (measured), and with the engine on the page's main
+    // thread it made no measured difference to the first answer after an idle close
+    // (bench/probe-idle-close.ts; README, "The slowdown after an idle close").
     if (runtime.build) env.useWasmCache = false;
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
