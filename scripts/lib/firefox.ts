@@ -93,12 +93,17 @@ export async function launchFirefoxWithExtension(
       // The page moves to the extension process and BiDi never reports its load: navigate
       // without waiting, then wait for the document itself.
       void page.goto(url, { timeout: 0 }).catch(() => undefined);
-      await page.waitForFunction(
-        (want) => location.href === want && document.readyState === 'complete',
-        { timeout: 30_000, polling: 100 },
-        url,
-      );
-      return page;
+      // Poll by hand: while the page switches process its realm goes away, and puppeteer's
+      // waitForFunction then fails on the protocol error instead of polling on.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const loaded = await page
+          .evaluate((want) => location.href === want && document.readyState === 'complete', url)
+          .catch(() => false);
+        if (loaded) return page;
+        if (Date.now() > deadline) throw new Error(`Firefox did not load ${url} within 30 s.`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     dispose: async () => {
       await browser.close().catch(() => undefined);
