@@ -40,32 +40,50 @@ export async function rawDecode(
     ort.env.wasm.wasmBinary = await (await fetch(wasmPaths.wasm)).arrayBuffer();
   const bytes = new Uint8Array(await (await fetch(options.decoderUrl)).arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  const { hidden, layers, kvHeads, headDim } = options;
-  let past: Record<string, Ort.Tensor> = {};
-  for (let l = 0; l < layers; l++) {
-    for (const kind of ['key', 'value'] as const) {
-      const size = kvHeads * options.pastTokens * headDim;
-      const data = new Float32Array(size).map(() => Math.random() - 0.5);
-      past[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', data, [
-        1,
-        kvHeads,
-        options.pastTokens,
-        headDim,
-      ]);
-    }
-  }
+  const tensors = {
+    float32: (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims),
+    int64: (data: BigInt64Array, dims: number[]) => new ort.Tensor('int64', data, dims),
+  };
+  return timeDecodeLoop(tensors, session, options);
+}
+
+/** What the loop needs of an onnxruntime package: onnxruntime-web and -node share it. */
+interface LoopTensors<T> {
+  float32(data: Float32Array, dims: number[]): T;
+  int64(data: BigInt64Array, dims: number[]): T;
+}
+interface LoopSession<T> {
+  readonly inputNames: readonly string[];
+  run(feeds: Record<string, T>): Promise<Record<string, T>>;
+  release(): Promise<void>;
+}
+
+/**
+ * The decode loop itself, on any ORT: a random embedding per step, the KV cache fed back, the
+ * decoder's run timed alone. Releases the session when done.
+ */
+export async function timeDecodeLoop<T extends { dispose(): void }>(
+  tensors: LoopTensors<T>,
+  session: LoopSession<T>,
+  options: Omit<RawDecodeOptions, 'decoderUrl'>,
+): Promise<RawDecodeResult> {
+  const { hidden, layers, kvHeads, headDim, pastTokens } = options;
+  const random = (size: number) => new Float32Array(size).map(() => Math.random() - 0.5);
+  let past: Record<string, T> = {};
+  for (let l = 0; l < layers; l++)
+    for (const kind of ['key', 'value'] as const)
+      past[`past_key_values.${l}.${kind}`] = tensors.float32(
+        random(kvHeads * pastTokens * headDim),
+        [1, kvHeads, pastTokens, headDim],
+      );
   const msPerStep: number[] = [];
   try {
     for (let step = 0; step < options.steps; step++) {
-      const position = options.pastTokens + step;
-      const embeds = new Float32Array(hidden).map(() => Math.random() - 0.5);
-      const feeds: Record<string, Ort.Tensor> = {
-        inputs_embeds: new ort.Tensor('float32', embeds, [1, 1, hidden]),
-        attention_mask: new ort.Tensor('int64', new BigInt64Array(position + 1).fill(1n), [
-          1,
-          position + 1,
-        ]),
-        position_ids: new ort.Tensor('int64', BigInt64Array.of(BigInt(position)), [1, 1]),
+      const position = pastTokens + step;
+      const feeds: Record<string, T> = {
+        inputs_embeds: tensors.float32(random(hidden), [1, 1, hidden]),
+        attention_mask: tensors.int64(new BigInt64Array(position + 1).fill(1n), [1, position + 1]),
+        position_ids: tensors.int64(BigInt64Array.of(BigInt(position)), [1, 1]),
         ...past,
       };
       const started = performance.now();
@@ -75,7 +93,7 @@ export async function rawDecode(
         ),
       );
       msPerStep.push(performance.now() - started);
-      const next: Record<string, Ort.Tensor> = {};
+      const next: Record<string, T> = {};
       for (const [name, tensor] of Object.entries(out)) {
         if (name.startsWith('present.'))
           next[name.replace('present.', 'past_key_values.')] = tensor;

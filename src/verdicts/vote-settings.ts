@@ -1,5 +1,6 @@
 import { storage as defaultStorage, type WxtStorage } from '@wxt-dev/storage';
 import * as v from 'valibot';
+import { readWithDefaults } from '@/src/settings/read-stored';
 import { parseWebAddress } from '@/src/settings/web-address';
 
 /** What the user chose in Options about the vote service. */
@@ -25,8 +26,7 @@ export function defineVoteSettingsItem(storage: WxtStorage = defaultStorage) {
 export type VoteSettingsItem = ReturnType<typeof defineVoteSettingsItem>;
 
 export async function readVoteSettings(item: VoteSettingsItem): Promise<VoteSettings> {
-  const parsed = v.safeParse(VoteSettingsSchema, await item.getValue());
-  return parsed.success ? parsed.output : DEFAULT_VOTE_SETTINGS;
+  return readWithDefaults(item, VoteSettingsSchema, DEFAULT_VOTE_SETTINGS);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { storage as defaultStorage, type WxtStorage } from '@wxt-dev/storage';
 import * as v from 'valibot';
 import { type EngineSettings, EngineSettingsSchema } from '@/src/messaging/protocol';
+import { readWithDefaults } from '@/src/settings/read-stored';
 import { IMPORT_HOST, isImportedModel } from './model-import';
 import { DEFAULT_MODEL_ID, HUB_HOST } from './model-registry';
 
@@ -32,12 +33,9 @@ export function defineSettingsItem(storage: WxtStorage = defaultStorage) {
 }
 export type SettingsItem = ReturnType<typeof defineSettingsItem>;
 
-/** Reads settings; anything malformed falls back to the defaults, field by field. */
+/** Reads settings: missing fields take their defaults, and a malformed value gives the defaults. */
 export async function readSettings(item: SettingsItem): Promise<GlimpseSettings> {
-  const stored = await item.getValue();
-  const merged = { ...DEFAULT_SETTINGS, ...(typeof stored === 'object' && stored ? stored : {}) };
-  const parsed = v.safeParse(GlimpseSettingsSchema, merged);
-  return parsed.success ? parsed.output : DEFAULT_SETTINGS;
+  return readWithDefaults(item, GlimpseSettingsSchema, DEFAULT_SETTINGS);
 }
 
 export function engineSettingsOf(settings: GlimpseSettings): EngineSettings {

@@ -7,7 +7,7 @@ import type { ExtensionBrowser } from '../../scripts/lib/chromium';
 import { serveResources } from '../../scripts/lib/static-server';
 import { MAX_WASM_THREADS } from '../../src/vlm/backend';
 import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
-import { AskClient } from './harness/ask-client';
+import { AskClient, startEndlessAnswer } from './harness/ask-client';
 import {
   BRIGHT_PNG,
   DARK_PNG,
@@ -179,13 +179,7 @@ describe('on-device engine in real Chromium', () => {
       tinyModelSettings(suite.mirror, { idleMinutes: 0.05 }),
     );
     const client = await AskClient.open(browser);
-    await client.send({
-      requestId: 'stop-me',
-      question: 'Go on forever',
-      image: darkImage,
-      maxNewTokens: 4000,
-    });
-    await client.waitForToken('stop-me');
+    await startEndlessAnswer(client, 'stop-me', darkImage);
     await client.post({ type: 'cancel', requestId: 'stop-me' });
     const stopped = await client.result('stop-me');
     expect(stopped.end).toBe('cancelled');

@@ -10,6 +10,7 @@ import {
 } from '../../scripts/lib/firefox';
 import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
 import type { MirrorServer } from '../support/mirror-server';
+import { startEndlessAnswer } from './harness/ask-client';
 import {
   BRIGHT_PNG,
   DARK_PNG,
@@ -172,13 +173,7 @@ describe('on-device engine in real Firefox (event page host)', () => {
   });
 
   test('Stop ends a long answer and the engine answers the next question', async () => {
-    await client.send({
-      requestId: 'stop-me',
-      question: 'Go on forever',
-      image: darkImage,
-      maxNewTokens: 4000,
-    });
-    await client.waitForToken('stop-me');
+    await startEndlessAnswer(client, 'stop-me', darkImage);
     await client.post({ type: 'cancel', requestId: 'stop-me' });
     const stopped = await client.result('stop-me');
     expect(stopped.end).toBe('cancelled');
@@ -192,13 +187,7 @@ describe('on-device engine in real Firefox (event page host)', () => {
   });
 
   test('a dropped connection cancels its answer: the next question is not queued behind it', async () => {
-    await client.send({
-      requestId: 'dropped',
-      question: 'Go on forever',
-      image: darkImage,
-      maxNewTokens: 4096,
-    });
-    await client.waitForToken('dropped');
+    await startEndlessAnswer(client, 'dropped', darkImage);
     await client.disconnect();
     await new Promise((r) => setTimeout(r, 1_000));
     await client.connect();
@@ -213,13 +202,7 @@ describe('on-device engine in real Firefox (event page host)', () => {
   });
 
   test('a long answer keeps the event page loaded past its idle timeout; Stop then ends it', async () => {
-    await client.send({
-      requestId: 'long',
-      question: 'Go on forever',
-      image: darkImage,
-      maxNewTokens: 4096,
-    });
-    await client.waitForToken('long');
+    await startEndlessAnswer(client, 'long', darkImage);
     const started = Date.now();
     let lastTokens = 0;
     // An open port alone does not hold an event page up: only the engine's keep-alive does.

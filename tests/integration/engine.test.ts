@@ -4,6 +4,7 @@ import type { EngineSettings, EngineStatus, ImageInput } from '@/src/messaging/p
 import { encodeBase64 } from '@/src/vlm/image-acquire';
 import { paintPng } from '../../scripts/lib/png';
 import { BRIGHT_ANSWER, DARK_ANSWER, TINY_MODEL_ID } from '../fixtures/tiny-smolvlm/generate';
+import { answerRecorder } from '../support/answer-recorder';
 import { MirrorServer } from '../support/mirror-server';
 import { createNodeEngine } from '../support/node-engine';
 import { ensureTinyModel, MODELS_ROOT } from '../support/tiny-model';
@@ -267,16 +268,7 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
 describe('prefill: the image is read before the question', () => {
   /** Records every token id the engine's streamer is given: the answer, token for token. */
   function recordingEngine() {
-    const answers: bigint[][] = [];
-    // generate() puts the prompt first, then each new token: keep only the new ones.
-    class RecordingStreamer extends transformers.TextStreamer {
-      promptSeen = false;
-      override put(value: bigint[][]) {
-        if (this.promptSeen) answers.at(-1)?.push(...(value[0] ?? []));
-        this.promptSeen = true;
-        return super.put(value);
-      }
-    }
+    const { RecordingStreamer, next } = answerRecorder();
     // Every model.generate call the engine makes: a prefill makes one per tile (max_new_tokens 1).
     const generateCalls: { tiles: number; maxNewTokens: unknown }[] = [];
     const hooks = { onGenerate: () => {} };
@@ -307,11 +299,7 @@ describe('prefill: the image is read before the question', () => {
       generateCalls,
       hooks,
       /** The new tokens of the next answer (the streamer skips the prompt's put). */
-      next() {
-        const tokens: bigint[] = [];
-        answers.push(tokens);
-        return tokens;
-      },
+      next,
     };
   }
   const prefill = (

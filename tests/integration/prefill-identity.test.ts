@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EngineSettings, ImageInput } from '@/src/messaging/protocol';
 import { encodeBase64 } from '@/src/vlm/image-acquire';
 import { paintPng } from '../../scripts/lib/png';
-import { generateShapeFaithful, type SmolVlmShape } from '../fixtures/shape-faithful/generate';
+import { generateShapeFaithful, SMALL_TEST_SHAPE } from '../fixtures/shape-faithful/generate';
+import { answerRecorder } from '../support/answer-recorder';
 import { MirrorServer } from '../support/mirror-server';
 import { createNodeEngine } from '../support/node-engine';
 
@@ -15,22 +16,7 @@ import { createNodeEngine } from '../support/node-engine';
  * for "same answer with or without prefill": greedy picks between near-equal logits, so any
  * difference in what the model computed shows up as a different token.
  */
-const SMALL: SmolVlmShape = {
-  text: {
-    hidden: 64,
-    layers: 2,
-    heads: 4,
-    kvHeads: 2,
-    headDim: 16,
-    intermediate: 96,
-    vocab: 512,
-    ropeTheta: 10_000,
-    maxPositions: 512,
-  },
-  vision: { hidden: 32, layers: 2, heads: 2, intermediate: 64, patch: 4, tile: 32 },
-  scaleFactor: 2,
-  longestEdge: 64,
-};
+const SMALL = SMALL_TEST_SHAPE;
 const MODEL_ID = 'glimpse-bench/small-random';
 
 const root = mkdtempSync(join(tmpdir(), 'glimpse-prefill-'));
@@ -52,16 +38,7 @@ afterAll(async () => {
 });
 
 function recordingEngine() {
-  const answers: bigint[][] = [];
-  // generate() puts the prompt first, then each new token: keep only the new ones.
-  class RecordingStreamer extends transformers.TextStreamer {
-    promptSeen = false;
-    override put(value: bigint[][]) {
-      if (this.promptSeen) answers.at(-1)?.push(...(value[0] ?? []));
-      this.promptSeen = true;
-      return super.put(value);
-    }
-  }
+  const { RecordingStreamer, next } = answerRecorder();
   const { engine } = createNodeEngine({
     transformers: { ...transformers, TextStreamer: RecordingStreamer },
   });
@@ -71,8 +48,7 @@ function recordingEngine() {
     image: ImageInput,
     extra: Partial<EngineSettings> = {},
   ) => {
-    const tokens: bigint[] = [];
-    answers.push(tokens);
+    const tokens = next();
     const outcome = await engine.ask(
       {
         type: 'ask',

@@ -13,29 +13,14 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   generateShapeFaithful,
   parameterCount,
+  SMALL_TEST_SHAPE,
   SMOLVLM2_256M,
-  type SmolVlmShape,
   SUFFIX,
   tokensPerTile,
 } from '../fixtures/shape-faithful/generate';
 
 /** The benchmark model's generator, run at small sizes: the same graphs, just narrower. */
-const SMALL: SmolVlmShape = {
-  text: {
-    hidden: 64,
-    layers: 2,
-    heads: 4,
-    kvHeads: 2,
-    headDim: 16,
-    intermediate: 96,
-    vocab: 512,
-    ropeTheta: 10_000,
-    maxPositions: 512,
-  },
-  vision: { hidden: 32, layers: 2, heads: 2, intermediate: 64, patch: 4, tile: 32 },
-  scaleFactor: 2,
-  longestEdge: 64,
-};
+const SMALL = SMALL_TEST_SHAPE;
 
 const LINEAR_OP = { fp32: 'MatMul', q8: 'MatMulInteger', q4: 'MatMulNBits' } as const;
 

@@ -69,35 +69,8 @@ export class AskClient {
   }
 
   /** Waits for the request's end (done, error or cancelled) and gathers what came before. */
-  async result(requestId: string, timeoutMs = 60_000): Promise<AskResult> {
-    const started = Date.now();
-    for (;;) {
-      const events = await this.events();
-      const end = events.find(
-        (e) =>
-          (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') &&
-          e.requestId === requestId,
-      );
-      if (end) {
-        const mine = events.filter((e) => 'requestId' in e && e.requestId === requestId);
-        return {
-          text: mine
-            .filter((e) => e.type === 'token')
-            .map((e) => (e.type === 'token' ? e.text : ''))
-            .join('')
-            .trim(),
-          end: end.type,
-          ...(end.type === 'error' ? { message: end.message } : {}),
-          ...(end.type === 'done' ? { stats: end.stats } : {}),
-          events: mine,
-          statuses: events.flatMap((e) => (e.type === 'status' ? [e.status] : [])),
-        };
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new Error(`no end for ${requestId}; events: ${JSON.stringify(events).slice(-2000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  result(requestId: string, timeoutMs = 60_000): Promise<AskResult> {
+    return waitForAskResult(() => this.events(), requestId, timeoutMs, 25);
   }
 
   async ask(fields: Parameters<AskClient['send']>[0], timeoutMs?: number): Promise<AskResult> {
@@ -105,12 +78,74 @@ export class AskClient {
     return this.result(fields.requestId, timeoutMs);
   }
 
-  async waitForToken(requestId: string): Promise<void> {
-    for (let i = 0; i < 2400; i++) {
-      const events = await this.events();
-      if (events.some((e) => e.type === 'token' && e.requestId === requestId)) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no token for ${requestId}`);
+  waitForToken(requestId: string): Promise<void> {
+    return waitForFirstToken(() => this.events(), requestId, 60_000, 25);
   }
+}
+
+type ReadEvents = () => Promise<AskPortEvent[]>;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls a client's event list until the request ends, then gathers what came before. */
+export async function waitForAskResult(
+  readEvents: ReadEvents,
+  requestId: string,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<AskResult> {
+  const started = Date.now();
+  for (;;) {
+    const events = await readEvents();
+    const end = events.find(
+      (e) =>
+        (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') &&
+        e.requestId === requestId,
+    );
+    if (end) {
+      const mine = events.filter((e) => 'requestId' in e && e.requestId === requestId);
+      return {
+        text: mine
+          .map((e) => (e.type === 'token' ? e.text : ''))
+          .join('')
+          .trim(),
+        end: end.type,
+        ...(end.type === 'error' ? { message: end.message } : {}),
+        ...(end.type === 'done' ? { stats: end.stats } : {}),
+        events: mine,
+        statuses: events.flatMap((e) => (e.type === 'status' ? [e.status] : [])),
+      };
+    }
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`no end for ${requestId}; events: ${JSON.stringify(events).slice(-2000)}`);
+    await pause(pollMs);
+  }
+}
+
+/** Polls a client's event list until the request's first token arrives. */
+export async function waitForFirstToken(
+  readEvents: ReadEvents,
+  requestId: string,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const events = await readEvents();
+    if (events.some((e) => e.type === 'token' && e.requestId === requestId)) return;
+    await pause(pollMs);
+  }
+  throw new Error(`no token for ${requestId}`);
+}
+
+/**
+ * Starts an answer that would go on for thousands of tokens (the test model's "forever" mode)
+ * and returns once its first token arrived: the answer is then surely running.
+ */
+export async function startEndlessAnswer(
+  client: Pick<AskClient, 'send' | 'waitForToken'>,
+  requestId: string,
+  image: ImageInput,
+): Promise<void> {
+  await client.send({ requestId, question: 'Go on forever', image, maxNewTokens: 4096 });
+  await client.waitForToken(requestId);
 }

@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer-core';
 import type { FirefoxExtensionBrowser } from '../../../scripts/lib/firefox';
 import type { AskPortEvent, GenerationStats, ImageInput } from '../../../src/messaging/protocol';
 import type { GlimpseSettings } from '../../../src/vlm/settings';
-import type { AskResult } from './ask-client';
+import { type AskResult, waitForAskResult, waitForFirstToken } from './ask-client';
 
 declare global {
   interface Window {
@@ -75,34 +75,8 @@ export class FirefoxAskClient {
     return this.post({ type: 'ask', conversationId: fields.requestId, ...fields });
   }
 
-  async result(requestId: string, timeoutMs = 90_000): Promise<AskResult> {
-    const started = Date.now();
-    for (;;) {
-      const events = await this.events();
-      const end = events.find(
-        (e) =>
-          (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') &&
-          e.requestId === requestId,
-      );
-      if (end) {
-        const mine = events.filter((e) => 'requestId' in e && e.requestId === requestId);
-        return {
-          text: mine
-            .map((e) => (e.type === 'token' ? e.text : ''))
-            .join('')
-            .trim(),
-          end: end.type,
-          ...(end.type === 'error' ? { message: end.message } : {}),
-          ...(end.type === 'done' ? { stats: end.stats } : {}),
-          events: mine,
-          statuses: events.flatMap((e) => (e.type === 'status' ? [e.status] : [])),
-        };
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new Error(`no end for ${requestId}; events: ${JSON.stringify(events).slice(-2000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  result(requestId: string, timeoutMs = 90_000): Promise<AskResult> {
+    return waitForAskResult(() => this.events(), requestId, timeoutMs, 50);
   }
 
   async ask(fields: Parameters<FirefoxAskClient['send']>[0]): Promise<AskResult> {
@@ -110,13 +84,8 @@ export class FirefoxAskClient {
     return this.result(fields.requestId);
   }
 
-  async waitForToken(requestId: string): Promise<void> {
-    for (let i = 0; i < 1800; i++) {
-      const events = await this.events();
-      if (events.some((e) => e.type === 'token' && e.requestId === requestId)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no token for ${requestId}`);
+  waitForToken(requestId: string): Promise<void> {
+    return waitForFirstToken(() => this.events(), requestId, 90_000, 50);
   }
 
   /** Writes Glimpse's settings as the Options page does (same storage key and shape). */
