@@ -195,35 +195,32 @@ describe('right-click an image and ask', () => {
     const { page, panel } = await openPanel('/link');
     const pageFocus = () =>
       page.evaluate(() => document.activeElement?.id || document.activeElement?.localName);
+    /** Presses the key until focus leaves the panel (at most 30 times). */
+    const pressOutOfPanel = async (key: 'Tab' | 'Shift+Tab') => {
+      for (let presses = 0; (await pageFocus()) === 'glimpse-image-chat' && presses < 30; presses++)
+        await page.keyboard.press(key);
+    };
+    const panelShowsFocusRing = () =>
+      panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible'));
     // Forward through the panel's controls and out: the page's next stop after the image's link.
-    let presses = 0;
-    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
-      await page.keyboard.press('Tab');
+    await pressOutOfPanel('Tab');
     expect(await pageFocus()).toBe('after');
     // Back in from after it: the panel's last control, with its focus ring.
     await page.keyboard.press('Shift+Tab');
     expect(await pageFocus()).toBe('glimpse-image-chat');
     const last = await panel.focused();
     expect(last).not.toBe('body');
-    expect(
-      await panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible')),
-    ).toBe(true);
+    expect(await panelShowsFocusRing()).toBe(true);
     // Backward all the way out: the image's link, which comes right before the panel.
-    presses = 0;
-    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
-      await page.keyboard.press('Shift+Tab');
+    await pressOutOfPanel('Shift+Tab');
     expect(await pageFocus()).toBe('link');
-    // And Tab from the link enters the panel at its first control, where the user left it.
+    // And Tab from the link enters the panel at its first control, not the last one.
     await page.keyboard.press('Tab');
     expect(await pageFocus()).toBe('glimpse-image-chat');
     expect(await panel.focused()).not.toBe(last);
-    expect(
-      await panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible')),
-    ).toBe(true);
-    // The page's own order is untouched elsewhere: Shift+Tab from the link reaches "Before".
-    presses = 0;
-    while ((await pageFocus()) === 'glimpse-image-chat' && presses++ < 30)
-      await page.keyboard.press('Shift+Tab');
+    expect(await panelShowsFocusRing()).toBe(true);
+    // The page's own order is untouched: out of the panel backward, then "Before" before the link.
+    await pressOutOfPanel('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     expect(await pageFocus()).toBe('before');
   });
