@@ -195,10 +195,34 @@ describe('right-click an image and ask', () => {
     const { page, panel } = await openPanel('/link');
     const pageFocus = () =>
       page.evaluate(() => document.activeElement?.id || document.activeElement?.localName);
+    /**
+     * Where focus rests: the page's element, and inside the panel which element by document
+     * order. Null while focus is crossing between the page and the panel's frame: that frame is
+     * out of process, so a key press can return before focus has landed, and the next press would
+     * then go to the wrong place.
+     */
+    const focusStop = async (): Promise<string | null> => {
+      const onPage = await pageFocus();
+      if (onPage !== 'glimpse-image-chat') return onPage ?? null;
+      const inPanel = await panel.frame.evaluate(() =>
+        document.hasFocus() && document.activeElement
+          ? [...document.querySelectorAll('*')].indexOf(document.activeElement)
+          : -1,
+      );
+      return inPanel < 0 ? null : `panel:${inPanel}`;
+    };
+    /** One key press, then waits until focus has come to rest somewhere new. */
+    const press = async (key: 'Tab' | 'Shift+Tab') => {
+      const before = await focusStop();
+      await page.keyboard.press(key);
+      await expect
+        .poll(focusStop, { timeout: 5_000 })
+        .toSatisfy((stop: string | null) => stop !== null && stop !== before);
+    };
     /** Presses the key until focus leaves the panel (at most 30 times). */
     const pressOutOfPanel = async (key: 'Tab' | 'Shift+Tab') => {
       for (let presses = 0; (await pageFocus()) === 'glimpse-image-chat' && presses < 30; presses++)
-        await page.keyboard.press(key);
+        await press(key);
     };
     const panelShowsFocusRing = () =>
       panel.frame.evaluate(() => document.activeElement?.matches(':focus-visible'));
@@ -206,7 +230,7 @@ describe('right-click an image and ask', () => {
     await pressOutOfPanel('Tab');
     expect(await pageFocus()).toBe('after');
     // Back in from after it: the panel's last control, with its focus ring.
-    await page.keyboard.press('Shift+Tab');
+    await press('Shift+Tab');
     expect(await pageFocus()).toBe('glimpse-image-chat');
     const last = await panel.focused();
     expect(last).not.toBe('body');
@@ -215,13 +239,13 @@ describe('right-click an image and ask', () => {
     await pressOutOfPanel('Shift+Tab');
     expect(await pageFocus()).toBe('link');
     // And Tab from the link enters the panel at its first control, not the last one.
-    await page.keyboard.press('Tab');
+    await press('Tab');
     expect(await pageFocus()).toBe('glimpse-image-chat');
     expect(await panel.focused()).not.toBe(last);
     expect(await panelShowsFocusRing()).toBe(true);
     // The page's own order is untouched: out of the panel backward, then "Before" before the link.
     await pressOutOfPanel('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
+    await press('Shift+Tab');
     expect(await pageFocus()).toBe('before');
   });
 
