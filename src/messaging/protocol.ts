@@ -294,6 +294,18 @@ export interface GenerationStats {
   prefilledEarly?: boolean;
   /** Time from the click (the ask in the panel) to the first token; the panel fills it in. */
   clickTtftMs?: number;
+  /** Where decode time went per token: inside onnxruntime (and its decoder alone) or around it. */
+  decodeProfile?: DecodeProfile;
+}
+
+/** Where a turn's decode time went, per token after the first. */
+export interface DecodeProfile {
+  /** Wall time per decoded token. */
+  msPerToken: number;
+  /** Of it, inside onnxruntime: the decoder's run plus the embedding lookup's. */
+  ortMsPerToken: number;
+  /** Of that, the decoder's run alone (what the bench's raw ORT loop times). */
+  decoderMsPerToken: number;
 }
 
 /** What reading an image ahead of the question cost. */

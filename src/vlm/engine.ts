@@ -29,10 +29,13 @@ import {
   type ChatMessage,
   type ChatProcessor,
   type DynamicCache,
+  decodeProfile,
   nextTask,
   type ProgressInfo,
   type RawImage,
+  type SessionRunTimer,
   type TransformersModule,
+  timeSessionRuns,
   type VisionChatModel,
 } from './transformers-adapter';
 import { createVerifiedFetch } from './verified-fetch';
@@ -87,6 +90,7 @@ interface LoadedModel {
   dtypes: DtypeMap;
   processor: ChatProcessor;
   model: VisionChatModel;
+  sessionRuns: SessionRunTimer;
   eosId: bigint;
   eosToken: string;
   imageTokenId: bigint;
@@ -242,13 +246,13 @@ export function createVlmEngine(deps: EngineDeps) {
     const processor = adaptProcessor(
       await AutoProcessor.from_pretrained(modelId, { progress_callback }),
     );
-    const model = adaptModel(
-      await AutoModelForVision2Seq.from_pretrained(modelId, {
-        device: deviceFor(choice.backend) as 'wasm',
-        dtype: dtypes,
-        progress_callback,
-      }),
-    );
+    const pretrained = await AutoModelForVision2Seq.from_pretrained(modelId, {
+      device: deviceFor(choice.backend) as 'wasm',
+      dtype: dtypes,
+      progress_callback,
+    });
+    const sessionRuns = timeSessionRuns(pretrained, now);
+    const model = adaptModel(pretrained);
     const eosToken = '<end_of_utterance>';
     const eosIds = processor.tokenizer.encode(eosToken, { add_special_tokens: false });
     if (eosIds.length !== 1)
@@ -266,6 +270,7 @@ export function createVlmEngine(deps: EngineDeps) {
       dtypes,
       processor,
       model,
+      sessionRuns,
       eosId: BigInt(eosIds[0] as number),
       eosToken,
       imageTokenId: BigInt(model.config.image_token_id),
@@ -557,6 +562,7 @@ export function createVlmEngine(deps: EngineDeps) {
       },
     });
     const cache = conversation.cache ?? new DynamicCache();
+    loaded.sessionRuns.take();
     try {
       if (signal.aborted) return { outcome: 'cancelled' };
       const result = await model.generate({
@@ -591,6 +597,7 @@ export function createVlmEngine(deps: EngineDeps) {
     if (signal.aborted) return { outcome: 'cancelled' };
     const end = now();
     const decodeSeconds = (end - firstTokenAt) / 1000;
+    const profile = decodeProfile(loaded.sessionRuns.take(), firstTokenAt, end, newTokens);
     return {
       outcome: 'done',
       stats: {
@@ -607,6 +614,7 @@ export function createVlmEngine(deps: EngineDeps) {
         ...(prefill ? { prefillMs: Math.round(prefill.ms), prefilledEarly: prefill.early } : {}),
         ...(loaded.backend === 'wasm' ? { threads: wasmThreads ?? 1 } : {}),
         ...(ortBuild ? { ortBuild } : {}),
+        ...(profile ? { decodeProfile: profile } : {}),
         ...(notice ? { notice } : {}),
       },
     };

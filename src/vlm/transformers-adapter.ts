@@ -3,6 +3,7 @@
  * loose (many `any`s); this file is the one place its objects are given precise shapes.
  */
 import type * as Transformers from '@huggingface/transformers';
+import type { DecodeProfile } from '@/src/messaging/protocol';
 
 export type TransformersModule = typeof Transformers;
 export type RawImage = Transformers.RawImage;
@@ -117,4 +118,69 @@ export function adaptModel(model: Transformers.PreTrainedModel): VisionChatModel
     return forward(inputs);
   };
   return model as unknown as VisionChatModel;
+}
+
+/** One ONNX `session.run`: which session, when it started and how long it took. */
+export interface SessionRun {
+  session: string;
+  startedAt: number;
+  ms: number;
+}
+
+/** The model's session runs, in call order, since the last `take()`. */
+export interface SessionRunTimer {
+  take(): SessionRun[];
+}
+
+/**
+ * Times every `session.run` of a loaded model (vision encoder, embeddings, decoder), so a turn's
+ * stats can say how much of each decoded token was onnxruntime's and how much was everything
+ * else (sampling, streaming, the hop between steps). Two clock reads per run cost nothing
+ * beside a run's milliseconds.
+ */
+export function timeSessionRuns(model: Transformers.PreTrainedModel, now: () => number) {
+  type Run = (...args: unknown[]) => Promise<unknown>;
+  const sessions = (model as unknown as { sessions?: Record<string, { run: Run }> }).sessions ?? {};
+  let runs: SessionRun[] = [];
+  for (const [name, session] of Object.entries(sessions)) {
+    const run = session.run.bind(session);
+    session.run = async (...args) => {
+      const startedAt = now();
+      try {
+        return await run(...args);
+      } finally {
+        runs.push({ session: name, startedAt, ms: now() - startedAt });
+      }
+    };
+  }
+  const timer: SessionRunTimer = {
+    take() {
+      const taken = runs;
+      runs = [];
+      return taken;
+    },
+  };
+  return timer;
+}
+
+/**
+ * Splits decode time using the runs that started after the first token: each later token is one
+ * forward step, so there are `newTokens - 1` of them.
+ */
+export function decodeProfile(
+  runs: readonly SessionRun[],
+  firstTokenAt: number,
+  end: number,
+  newTokens: number,
+  decoderSession = 'decoder_model_merged',
+): DecodeProfile | undefined {
+  const steps = newTokens - 1;
+  if (steps < 1 || firstTokenAt <= 0) return undefined;
+  const decoding = runs.filter((run) => run.startedAt >= firstTokenAt);
+  const total = (list: readonly SessionRun[]) => list.reduce((sum, run) => sum + run.ms, 0);
+  return {
+    msPerToken: (end - firstTokenAt) / steps,
+    ortMsPerToken: total(decoding) / steps,
+    decoderMsPerToken: total(decoding.filter((run) => run.session === decoderSession)) / steps,
+  };
 }

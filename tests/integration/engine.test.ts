@@ -117,6 +117,24 @@ describe('engine on the real transformers.js path (onnxruntime-node)', () => {
     expect(outcome.stats.ttftMs).toBeLessThanOrEqual(outcome.stats.totalMs);
   });
 
+  test("the stats split each decoded token's time: onnxruntime, its decoder, the rest", async () => {
+    const { engine } = createNodeEngine();
+    const outcome = await ask(
+      engine,
+      { question: 'Describe it', image: asBytes(bright) },
+      () => {},
+    );
+    if (outcome.outcome !== 'done') throw new Error('expected done');
+    const profile = outcome.stats.decodeProfile;
+    if (!profile) throw new Error('expected a decode profile');
+    // The real sessions were timed: each later token ran the embedding lookup and the decoder.
+    expect(profile.decoderMsPerToken).toBeGreaterThan(0);
+    expect(profile.ortMsPerToken).toBeGreaterThan(profile.decoderMsPerToken);
+    expect(profile.msPerToken).toBeGreaterThanOrEqual(profile.ortMsPerToken);
+    // And it agrees with the speed the stats report.
+    expect(1000 / profile.msPerToken).toBeCloseTo(outcome.stats.tokensPerSecond, 3);
+  });
+
   test('cancel stops within one token', async () => {
     const { engine } = createNodeEngine();
     const controller = new AbortController();
