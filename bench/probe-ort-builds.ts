@@ -2,8 +2,11 @@
  * Interleaved A/B of onnxruntime-web's WASM builds on the shape-faithful q8 decoder, in the bench
  * page of the real extension (cross-origin isolated, the engine's threads): plain, JSPI, asyncify,
  * round after round, a fresh page per run. Decides which build Glimpse loads per backend.
+ * `--where page,worker` also runs each in a dedicated worker of the page (where the engine runs),
+ * and `--threads 1,2` at each thread count.
  *
  *   node --import tsx bench/probe-ort-builds.ts [--rounds 3] [--steps 48] [--past 80] [--skip-build]
+ *     [--builds plain,jspi,asyncify] [--where page] [--threads <the engine's>]
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -27,6 +30,8 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '48' },
     past: { type: 'string', default: '80' },
     builds: { type: 'string', default: 'plain,jspi,asyncify' },
+    where: { type: 'string', default: 'page' },
+    threads: { type: 'string', default: String(wasmThreadCount(true, cpus().length)) },
     'wasm-as-bytes': { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
   },
@@ -45,37 +50,47 @@ const model = ensureShapeModel(log);
 const mirror = await new MirrorServer({ root: model.root }).start();
 const browser = await launchWithExtension({ extensionDir: join(ROOT, '.output/bench/chrome-mv3') });
 const builds = (args.builds ?? '').split(',') as OrtBuild[];
-const results: Record<string, number[]> = Object.fromEntries(builds.map((b) => [b, []]));
+const places = (args.where ?? 'page').split(',') as ('page' | 'worker')[];
+const threadCounts = (args.threads ?? '').split(',').map(Number);
+const variants = builds.flatMap((build) =>
+  places.flatMap((where) => threadCounts.map((threads) => ({ build, where, threads }))),
+);
+const nameOf = (v: (typeof variants)[number]) =>
+  `${v.build} in a ${v.where}, ${v.threads} thread(s)`;
+const results: Record<string, number[]> = Object.fromEntries(variants.map((v) => [nameOf(v), []]));
 try {
   const options = {
     decoderUrl: `${mirror.host}${model.id}/resolve/main/onnx/decoder_model_merged_quantized.onnx`,
-    threads: wasmThreadCount(true, cpus().length),
     pastTokens: Number(args.past),
     steps: Number(args.steps),
     wasmAsBytes: args['wasm-as-bytes'] ?? false,
     ...decoderShape(model.dir),
   };
   for (let round = 0; round < Number(args.rounds); round++) {
-    for (const build of builds) {
+    for (const variant of variants) {
+      const { build, where, threads } = variant;
       const page = await browser.context.newPage();
       await page.goto(`chrome-extension://${browser.extensionId}/bench.html`);
       await page.waitForFunction(() => typeof globalThis.glimpseBench === 'object');
-      if (round === 0 && build === builds[0])
+      if (round === 0 && variant === variants[0])
         log(
           `JSPI in this Chromium: ${await page.evaluate(() => globalThis.glimpseBench.jspiSupported())}`,
         );
-      const result = await page.evaluate(({ b, o }) => globalThis.glimpseBench.rawDecode(b, o), {
-        b: build,
-        o: options,
-      });
+      const result = await page.evaluate(
+        ({ b, o, inWorker }) =>
+          inWorker
+            ? globalThis.glimpseBench.rawDecodeInWorker(b, o)
+            : globalThis.glimpseBench.rawDecode(b, o),
+        { b: build, o: { ...options, threads }, inWorker: where === 'worker' },
+      );
       await page.close();
-      results[build]?.push(result.medianMsPerStep);
+      results[nameOf(variant)]?.push(result.medianMsPerStep);
       // Early steps against late ones: code still waiting for V8's optimizing tier shows here.
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const early = mean(result.msPerStep.slice(0, 8));
       const late = mean(result.msPerStep.slice(-8));
       log(
-        `round ${round + 1} ${build}: median ${result.medianMsPerStep.toFixed(1)} ms/step, ${result.tokensPerSecond.toFixed(1)} tok/s (first 8 steps ${early.toFixed(1)} ms, last 8 ${late.toFixed(1)} ms)`,
+        `round ${round + 1} ${nameOf(variant)}: median ${result.medianMsPerStep.toFixed(1)} ms/step, ${result.tokensPerSecond.toFixed(1)} tok/s (first 8 steps ${early.toFixed(1)} ms, last 8 ${late.toFixed(1)} ms)`,
       );
     }
   }

@@ -25,6 +25,8 @@ export interface ReferenceTurn {
   image?: { base64: string; contentType: string };
   question: string;
   maxNewTokens: number;
+  /** False reads the image as one view (the processor's own splitting is the default). */
+  splitImage?: boolean;
 }
 
 /** The engine's figures, measured the same way, so the two flows compare field for field. */
@@ -113,9 +115,11 @@ export function createReferenceFlow(loader: OrtLoader) {
       const text = processor.apply_chat_template(messages as never, {
         add_generation_prompt: true,
       }) as string;
-      const inputs = (await (processor as unknown as CallableProcessor)(text, [image])) as {
-        input_ids: Tensor;
-      };
+      const inputs = (await (processor as unknown as CallableProcessor)(
+        text,
+        [image],
+        turn.splitImage === false ? { do_image_splitting: false } : {},
+      )) as { input_ids: Tensor };
       let firstTokenAt = 0;
       let newTokens = 0;
       let answer = '';
@@ -166,4 +170,8 @@ export function createReferenceFlow(loader: OrtLoader) {
 }
 
 type TimedSession = { run: (...args: unknown[]) => Promise<unknown> };
-type CallableProcessor = (text: string, images: RawImage[]) => Promise<unknown>;
+type CallableProcessor = (
+  text: string,
+  images: RawImage[],
+  options: { do_image_splitting?: boolean },
+) => Promise<unknown>;

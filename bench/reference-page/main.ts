@@ -4,8 +4,9 @@ import { wasmThreadCount } from '@/src/vlm/backend';
 import type { OrtBuild } from '@/src/vlm/ort-runtime';
 import { createOrtLoader } from '@/src/vlm/ort-runtime';
 import { loadBuild } from '../ort-builds';
-import { type RawDecodeOptions, rawDecode } from '../raw-ort';
+import { type RawDecodeOptions, type RawDecodeResult, rawDecode } from '../raw-ort';
 import { createReferenceFlow } from '../reference-flow';
+import type { RawWorkerReply, RawWorkerRequest } from './raw-worker';
 
 export interface OursTurn {
   requestId: string;
@@ -105,6 +106,21 @@ const bench = {
   async rawDecode(build: OrtBuild, options: RawDecodeOptions) {
     const { ort, wasmPaths } = await loadBuild(build);
     return rawDecode(ort, wasmPaths, options);
+  },
+  /** The same loop in a dedicated worker, where the engine runs; its memory goes with it. */
+  async rawDecodeInWorker(build: OrtBuild, options: RawDecodeOptions) {
+    const worker = new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' });
+    try {
+      return await new Promise<RawDecodeResult>((resolve, reject) => {
+        worker.onmessage = ({ data }: MessageEvent<RawWorkerReply>) =>
+          'result' in data ? resolve(data.result) : reject(new Error(data.error));
+        worker.onerror = (event) => reject(new Error(event.message || 'the raw worker failed'));
+        const request: RawWorkerRequest = { build, options };
+        worker.postMessage(request);
+      });
+    } finally {
+      worker.terminate();
+    }
   },
   jspiSupported: () => typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function',
   info: () => ({

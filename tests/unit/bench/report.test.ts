@@ -15,6 +15,7 @@ describe('bench statistics and targets', () => {
   const figures = {
     prefill_ttft_ratio: 0.2,
     decode_vs_raw_ort: 0.95,
+    decode_vs_raw_ort_worker: 0.97,
     decode_vs_native: 0.45,
     followup_ttft_ratio: 0.05,
     decode_vs_reference: 1.02,
@@ -30,6 +31,7 @@ describe('bench statistics and targets', () => {
     expect(verdicts).toEqual({
       prefill_ttft_ratio: false,
       decode_vs_raw_ort: true,
+      decode_vs_raw_ort_worker: null,
       decode_vs_native: null,
       followup_ttft_ratio: true,
       decode_vs_reference: true,
