@@ -244,9 +244,44 @@ async function benchBackend(
     await browser.setSettings(settings());
 
     // 3. Decode over 128 tokens and the follow-up on the same conversation, memory sampled.
-    stage('decode and follow-up');
+    // After each, the raw ORT-web loop: the decoder's session.run alone, on the build Glimpse
+    // loaded, the same decoder file, threads and starting context, once in a fresh bench page
+    // and once in a dedicated worker of one (where the engine runs). Interleaved with our runs,
+    // so a machine that drifts over the bench's minutes moves both sides of the ratio alike.
+    stage('decode and follow-up, raw ORT-web decode');
     const firsts: OursResult[] = [];
     const followUps: OursResult[] = [];
+    const rawOrt: RawDecodeResult[] = [];
+    const rawOrtWorker: RawDecodeResult[] = [];
+    const decoderFile = `onnx/decoder_model_merged${SUFFIX[dtypes.decoder_model_merged as keyof typeof SUFFIX] ?? ''}.onnx`;
+    // The raw and native loops: our decode's threads, starting context and length.
+    const loopLike = (ours: OursResult | undefined) => ({
+      threads: info.wasmThreads,
+      pastTokens: ours?.stats?.promptTokens ?? 0,
+      steps: decodeTokens,
+      ...decoderShape(model.dir),
+    });
+    const rawDecodeAfter = async (ours: OursResult) => {
+      const ortBuild = ours.stats?.ortBuild;
+      // The raw loop runs ORT's WASM execution provider: it says nothing about WebGPU.
+      if (backend !== 'wasm' || !ortBuild) return;
+      const loop = {
+        ...loopLike(ours),
+        decoderUrl: `${mirror.host}${model.id}/resolve/main/${decoderFile}`,
+      };
+      for (const inWorker of [false, true]) {
+        const rawPage = await browser.openBenchPage();
+        const result = await rawPage.call(
+          ({ b, o, w }) =>
+            w
+              ? globalThis.glimpseBench.rawDecodeInWorker(b, o)
+              : globalThis.glimpseBench.rawDecode(b, o),
+          { b: ortBuild, o: loop, w: inWorker },
+        );
+        await rawPage.close();
+        (inWorker ? rawOrtWorker : rawOrt).push(result);
+      }
+    };
     let peakMemory = 0;
     for (let i = 0; i < runs; i++) {
       const conversationId = `decode-${i}`;
@@ -262,8 +297,15 @@ async function benchBackend(
       followUps.push(await askOurs(page, { conversationId, question: FOLLOW_UP, maxNewTokens: 4 }));
       peakMemory = Math.max(peakMemory, sampler.stop());
       await page.call((id) => globalThis.glimpseBench.endConversation(id), conversationId);
+      const ours = firsts[i];
+      if (ours) await rawDecodeAfter(ours);
     }
     report(`decode ${firsts.map((r) => r.stats?.tokensPerSecond.toFixed(1)).join(', ')} tok/s`);
+    const ortBuild = firsts[0]?.stats?.ortBuild;
+    if (rawOrt.length > 0)
+      report(
+        `raw ORT-web (${ortBuild}) ${rawOrt.map((r) => r.tokensPerSecond.toFixed(1)).join(', ')} tok/s; in a worker ${rawOrtWorker.map((r) => r.tokensPerSecond.toFixed(1)).join(', ')} tok/s`,
+      );
 
     // 3b. The panel opened, then the user asked: it prefilled the image meanwhile. TTFT from the
     // click, against the first-question TTFT above (asked with no panel open before: no prefill).
@@ -371,50 +413,6 @@ async function benchBackend(
     // WebAssembly memory never shrinks: only closing the reference's page gives it back.
     await page.close();
 
-    // 5b. The raw ORT-web loop: the decoder's session.run alone, on the build Glimpse loaded for
-    // this backend, same decoder file, threads and starting context, a fresh page each run.
-    stage('raw ORT-web decode');
-    const ortBuild = firsts[0]?.stats?.ortBuild;
-    const decoderFile = `onnx/decoder_model_merged${SUFFIX[dtypes.decoder_model_merged as keyof typeof SUFFIX] ?? ''}.onnx`;
-    const loop = {
-      threads: info.wasmThreads,
-      pastTokens: firsts[0]?.stats?.promptTokens ?? 0,
-      steps: decodeTokens,
-      ...decoderShape(model.dir),
-    };
-    const rawOrt: RawDecodeResult[] = [];
-    const rawOrtWorker: RawDecodeResult[] = [];
-    // The raw loop runs ORT's WASM execution provider: it says nothing about WebGPU.
-    if (backend === 'wasm' && ortBuild) {
-      for (let i = 0; i < runs; i++) {
-        const rawPage = await browser.openBenchPage();
-        rawOrt.push(
-          await rawPage.call(({ b, o }) => globalThis.glimpseBench.rawDecode(b, o), {
-            b: ortBuild,
-            o: { ...loop, decoderUrl: `${mirror.host}${model.id}/resolve/main/${decoderFile}` },
-          }),
-        );
-        await rawPage.close();
-      }
-      report(
-        `raw ORT-web (${ortBuild}) ${rawOrt.map((r) => r.tokensPerSecond.toFixed(1)).join(', ')} tok/s`,
-      );
-      // The same loop in a dedicated worker, as the engine runs: it tells the worker's cost from
-      // that of Glimpse's code around the decoder. One page; each worker's memory goes with it.
-      const workerPage = await browser.openBenchPage();
-      for (let i = 0; i < runs; i++)
-        rawOrtWorker.push(
-          await workerPage.call(({ b, o }) => globalThis.glimpseBench.rawDecodeInWorker(b, o), {
-            b: ortBuild,
-            o: { ...loop, decoderUrl: `${mirror.host}${model.id}/resolve/main/${decoderFile}` },
-          }),
-        );
-      await workerPage.close();
-      report(
-        `raw ORT-web (${ortBuild}) in a worker ${rawOrtWorker.map((r) => r.tokensPerSecond.toFixed(1)).join(', ')} tok/s`,
-      );
-    }
-
     // 6. After the idle timeout the offscreen document should be gone, and its memory with it.
     stage('idle timeout');
     await browser.setSettings(settings({ idleMinutes: 0.05 }));
@@ -437,7 +435,7 @@ async function benchBackend(
     stage('native decode');
     const native: RawDecodeResult[] = [];
     for (let i = 0; i < runs; i++)
-      native.push(await nativeDecode(join(model.dir, decoderFile), loop));
+      native.push(await nativeDecode(join(model.dir, decoderFile), loopLike(firsts[0])));
     report(
       `native (onnxruntime-node) ${native.map((r) => r.tokensPerSecond.toFixed(1)).join(', ')} tok/s`,
     );
