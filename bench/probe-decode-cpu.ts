@@ -13,18 +13,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchWithExtension } from '../scripts/lib/chromium';
-import { paintPng } from '../scripts/lib/png';
-import type { ImageInput } from '../src/messaging/protocol';
-import { chooseDtypes } from '../src/vlm/backend';
-import { setSettings } from '../tests/e2e/harness/engine-env';
-import { MirrorServer } from '../tests/support/mirror-server';
-import { decoderShape, ensureShapeModel } from './lib/shape-model';
-import type { GlimpseBenchPage } from './reference-page/main';
-
-declare global {
-  var glimpseBench: GlimpseBenchPage;
-}
+import { openProbeSession, PROBE_IMAGE } from './lib/probe-session';
+import { decoderShape } from './lib/shape-model';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -79,36 +69,15 @@ function diff(before: Map<string, number>, after: Map<string, number>) {
     .sort((a, b) => b[1] - a[1]);
 }
 
-const png = paintPng(512, 512, (x, y) => [(x * 7) % 256, (y * 5) % 256, (x + y) % 256]);
-const image: ImageInput = {
-  kind: 'bytes',
-  base64: png.toString('base64'),
-  contentType: 'image/png',
-};
-
-const model = ensureShapeModel(log);
-const mirror = await new MirrorServer({ root: model.root }).start();
-const browser = await launchWithExtension({ extensionDir: args.extension });
+const { model, mirror, page, dispose } = await openProbeSession(args.extension, log);
 try {
-  await setSettings(browser.serviceWorker, {
-    modelId: model.id,
-    remoteHost: mirror.host,
-    backend: 'wasm',
-    dtypeOverrides: chooseDtypes('wasm', false),
-    splitImages: 'auto',
-    followUps: 'kv-cache',
-    idleMinutes: 60,
-  });
-  const page = await browser.context.newPage();
-  await page.goto(`chrome-extension://${browser.extensionId}/bench.html`);
-  await page.waitForFunction(() => typeof globalThis.glimpseBench === 'object');
   let conversation = 0;
   const ask = (question: string, withImage: boolean, maxNewTokens: number) =>
     page.evaluate((t) => globalThis.glimpseBench.askOurs(t), {
       requestId: crypto.randomUUID(),
       conversationId: `probe-${withImage ? ++conversation : conversation}`,
       question,
-      ...(withImage ? { image } : {}),
+      ...(withImage ? { image: PROBE_IMAGE } : {}),
       maxNewTokens,
     });
   const first = await ask('Describe this image in detail.', true, 4); // loads, reads the image
@@ -184,6 +153,5 @@ try {
   writeFileSync(file, `${JSON.stringify({ date, machine, model: model.id, records }, null, 2)}\n`);
   log(`wrote ${file}`);
 } finally {
-  await browser.dispose();
-  await mirror.stop();
+  await dispose();
 }

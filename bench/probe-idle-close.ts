@@ -17,19 +17,10 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CDPSession } from 'playwright-core';
-import { launchWithExtension } from '../scripts/lib/chromium';
-import { paintPng } from '../scripts/lib/png';
-import type { ImageInput } from '../src/messaging/protocol';
-import { chooseDtypes } from '../src/vlm/backend';
-import { offscreenDocuments, setSettings } from '../tests/e2e/harness/engine-env';
-import { MirrorServer } from '../tests/support/mirror-server';
-import { ensureShapeModel } from './lib/shape-model';
+import { offscreenDocuments } from '../tests/e2e/harness/engine-env';
+import { openProbeSession, PROBE_IMAGE } from './lib/probe-session';
 import { summarize } from './lib/stats';
-import type { GlimpseBenchPage, OursResult } from './reference-page/main';
-
-declare global {
-  var glimpseBench: GlimpseBenchPage;
-}
+import type { OursResult } from './reference-page/main';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -44,13 +35,6 @@ const { values: args } = parseArgs({
 const closes = Number(args.closes);
 const asksPerDocument = Number(args.asks);
 const log = (line: string) => console.log(`[idle-close] ${line}`);
-
-const png = paintPng(512, 512, (x, y) => [(x * 7) % 256, (y * 5) % 256, (x + y) % 256]);
-const image: ImageInput = {
-  kind: 'bytes',
-  base64: png.toString('base64'),
-  contentType: 'image/png',
-};
 
 /** V8's wasm trace events worth counting: compiles, cache hits, tier-ups. */
 const TRACE_CATEGORIES = ['v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'v8'];
@@ -86,23 +70,9 @@ async function traceWhile<T>(cdp: CDPSession, run: () => Promise<T>) {
 }
 
 async function main() {
-  const model = ensureShapeModel(log);
-  const mirror = await new MirrorServer({ root: model.root }).start();
-  const browser = await launchWithExtension({ extensionDir: args.extension });
+  const { model, browser, page, dispose } = await openProbeSession(args.extension, log);
   const sw = browser.serviceWorker;
   try {
-    await setSettings(sw, {
-      modelId: model.id,
-      remoteHost: mirror.host,
-      backend: 'wasm',
-      dtypeOverrides: chooseDtypes('wasm', false),
-      splitImages: 'auto',
-      followUps: 'kv-cache',
-      idleMinutes: 60,
-    });
-    const page = await browser.context.newPage();
-    await page.goto(`chrome-extension://${browser.extensionId}/bench.html`);
-    await page.waitForFunction(() => typeof globalThis.glimpseBench === 'object');
     let n = 0;
     const ask = async (): Promise<OursResult & { stallMs: number }> => {
       const requestId = `probe-${++n}`;
@@ -111,7 +81,7 @@ async function main() {
         requestId,
         conversationId: requestId,
         question: 'Describe this image in detail.',
-        image,
+        image: PROBE_IMAGE,
         maxNewTokens: 16,
       });
       const stallMs = await page.evaluate(() => globalThis.glimpseBench.stopMainThreadWatch());
@@ -192,8 +162,7 @@ async function main() {
     log(`slowdown: first answer after a close ÷ settled = ${result.slowdown_ratio.toFixed(2)}×`);
     log(`wrote ${file}`);
   } finally {
-    await browser.dispose();
-    await mirror.stop();
+    await dispose();
   }
 }
 

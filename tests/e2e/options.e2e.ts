@@ -27,8 +27,9 @@ describe('options page and the popup status, in real Chromium', () => {
       /WebGPU is available/,
     );
 
-    // Slow the mirror so the download can be watched from the popup.
-    suite.mirror.throttle(150_000);
+    // Slow the mirror so the download can be watched from the popup: about 6.5 s a file (each
+    // about 650 KB, all at once), long enough for a popup opened on a busy machine.
+    suite.mirror.throttle(100_000);
     const client = await AskClient.open(browser);
     await client.send({
       requestId: 'p1',
@@ -38,15 +39,28 @@ describe('options page and the popup status, in real Chromium', () => {
     const popup = await PopupPage.open(browser);
     const headline = popup.page.locator('.device-card .engine-headline');
     await headline.filter({ hasText: /Downloading .+: \d+%/ }).waitFor({ timeout: 20_000 });
-    // One bar for the whole download and one per file, read in one snapshot (the download moves on).
-    await popup.page.locator('.device-card .engine-files li').nth(1).waitFor({ timeout: 20_000 });
-    const bars = await popup.page.evaluate(() => ({
-      overall: document.querySelectorAll(
-        '.device-card progress[aria-label="Model download progress"]',
-      ).length,
-      files: document.querySelectorAll('.device-card .engine-files li').length,
-      fileBars: document.querySelectorAll('.device-card .engine-files progress').length,
-    }));
+    // One bar for the whole download and one per file, read in the same snapshot that sees the
+    // file list (the download moves on, and ends, between two separate reads).
+    const snapshot = await popup.page.waitForFunction(
+      () => {
+        const files = document.querySelectorAll('.device-card .engine-files li').length;
+        if (files < 2) return null;
+        return {
+          overall: document.querySelectorAll(
+            '.device-card progress[aria-label="Model download progress"]',
+          ).length,
+          files,
+          fileBars: document.querySelectorAll('.device-card .engine-files progress').length,
+        };
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    const bars = (await snapshot.jsonValue()) as {
+      overall: number;
+      files: number;
+      fileBars: number;
+    };
     expect(bars.overall).toBe(1);
     expect(bars.files).toBeGreaterThan(1);
     expect(bars.fileBars).toBe(bars.files);
