@@ -198,11 +198,13 @@ describe('right-click an image and ask', () => {
     /**
      * Where focus rests: the page's element, and inside the panel which element by document
      * order. Null while focus is crossing between the page and the panel's frame: that frame is
-     * out of process, so a key press can return before focus has landed, and the next press would
-     * then go to the wrong place.
+     * out of process, so a key press can return before focus has landed (the page shows its body,
+     * or the panel's host before the frame has focus), and the next press would then go to the
+     * wrong place. Every stop this test expects is an element, never the body.
      */
     const focusStop = async (): Promise<string | null> => {
       const onPage = await pageFocus();
+      if (onPage === 'body') return null;
       if (onPage !== 'glimpse-image-chat') return onPage ?? null;
       const inPanel = await panel.frame.evaluate(() =>
         document.hasFocus() && document.activeElement
