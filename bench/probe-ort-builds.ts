@@ -77,11 +77,8 @@ try {
           `JSPI in this Chromium: ${await page.evaluate(() => globalThis.glimpseBench.jspiSupported())}`,
         );
       const result = await page.evaluate(
-        ({ b, o, inWorker }) =>
-          inWorker
-            ? globalThis.glimpseBench.rawDecodeInWorker(b, o)
-            : globalThis.glimpseBench.rawDecode(b, o),
-        { b: build, o: { ...options, threads }, inWorker: where === 'worker' },
+        ({ w, b, o }) => globalThis.glimpseBench.rawDecodeIn(w, b, o),
+        { w: where, b: build, o: { ...options, threads } },
       );
       await page.close();
       results[nameOf(variant)]?.push(result.medianMsPerStep);

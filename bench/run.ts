@@ -269,17 +269,14 @@ async function benchBackend(
         ...loopLike(ours),
         decoderUrl: `${mirror.host}${model.id}/resolve/main/${decoderFile}`,
       };
-      for (const inWorker of [false, true]) {
+      for (const where of ['page', 'worker'] as const) {
         const rawPage = await browser.openBenchPage();
         const result = await rawPage.call(
-          ({ b, o, w }) =>
-            w
-              ? globalThis.glimpseBench.rawDecodeInWorker(b, o)
-              : globalThis.glimpseBench.rawDecode(b, o),
-          { b: ortBuild, o: loop, w: inWorker },
+          ({ w, b, o }) => globalThis.glimpseBench.rawDecodeIn(w, b, o),
+          { w: where, b: ortBuild, o: loop },
         );
         await rawPage.close();
-        (inWorker ? rawOrtWorker : rawOrt).push(result);
+        (where === 'worker' ? rawOrtWorker : rawOrt).push(result);
       }
     };
     let peakMemory = 0;

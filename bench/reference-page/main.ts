@@ -122,6 +122,12 @@ const bench = {
       worker.terminate();
     }
   },
+  /** The raw loop on this page's main thread or in a dedicated worker of it. */
+  rawDecodeIn(where: 'page' | 'worker', build: OrtBuild, options: RawDecodeOptions) {
+    return where === 'worker'
+      ? bench.rawDecodeInWorker(build, options)
+      : bench.rawDecode(build, options);
+  },
   jspiSupported: () => typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function',
   info: () => ({
     crossOriginIsolated: self.crossOriginIsolated,
