@@ -155,6 +155,9 @@ export function createVlmEngine(deps: EngineDeps) {
   let turns: Promise<unknown> = Promise.resolve();
   let tf: TransformersModule | null = deps.transformers ?? null;
   let ortBuild: OrtBuild | undefined;
+  // Paths of the model files the current load fetched over the network. transformers.js reports
+  // progress for files it reads from its cache too: only these are shown as a download.
+  const fetchedPaths = new Set<string>();
   let wasmThreads = deps.wasmThreads;
 
   /** transformers.js; a model is loaded (and with it the library) before anything calls this. */
@@ -192,7 +195,14 @@ export function createVlmEngine(deps: EngineDeps) {
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
     env.remoteHost = settings.remoteHost;
-    if (deps.fetch) env.fetch = createVerifiedFetch(deps.fetch);
+    if (deps.fetch) {
+      const verified = createVerifiedFetch(deps.fetch);
+      env.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (URL.canParse(url)) fetchedPaths.add(decodeURIComponent(new URL(url).pathname));
+        return verified(input, init);
+      };
+    }
     const wasm = env.backends.onnx.wasm;
     if (runtime.wasmPaths && wasm) wasm.wasmPaths = runtime.wasmPaths;
     if (runtime.wasmThreads && wasm) wasm.numThreads = runtime.wasmThreads;
@@ -224,8 +234,12 @@ export function createVlmEngine(deps: EngineDeps) {
         modelId,
         files: [...files.values()].map(({ file, loaded, total }) => ({ file, loaded, total })),
       });
+    fetchedPaths.clear();
+    // Without an injected fetch the engine cannot tell cache from network: all counts as download.
+    const overNetwork = (file: string) =>
+      !deps.fetch || [...fetchedPaths].some((path) => path.endsWith(`/${file}`));
     const progress_callback = (info: ProgressInfo) => {
-      if (info.status === 'progress') {
+      if (info.status === 'progress' && overNetwork(info.file)) {
         files.set(info.file, {
           file: info.file,
           loaded: info.loaded,

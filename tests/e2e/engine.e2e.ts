@@ -81,11 +81,9 @@ describe('on-device engine in real Chromium', () => {
       expect(offline.message).toBeUndefined();
       expect(offline.text).toBe(DARK_ANSWER);
       recordFigure('webgpuWarmLoadMs', offline.stats?.loadMs ?? -1);
-      expect(
-        offline.statuses.some(
-          (s) => s.state === 'downloading' && s.files.some((f) => f.loaded < f.total),
-        ),
-      ).toBe(false);
+      // Read from the cache, nothing is a download: no "Downloading…" status at all, although
+      // transformers.js reports read progress for cached files too.
+      expect(offline.statuses.some((s) => s.state === 'downloading')).toBe(false);
     } finally {
       await suite.restartMirror();
     }
